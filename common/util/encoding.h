@@ -1,0 +1,23 @@
+// Text encodings used on the wire: base64 (standard alphabet, padded), hex, URI encoding as SigV4 and
+// S3 define it, and percent-decoding of raw request targets.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace common::util {
+
+std::string Base64Encode(std::string_view bytes);
+// nullopt on invalid characters or padding.
+std::optional<std::string> Base64Decode(std::string_view text);
+std::string HexEncode(std::string_view bytes);  // lower case
+std::optional<std::string> HexDecode(std::string_view text);
+// SigV4 UriEncode: unreserved A-Za-z0-9-._~ kept; everything else %XX upper case; '/' kept if !encode_slash.
+std::string UriEncode(std::string_view text, bool encode_slash = true);
+// Decodes %XX (and '+' stays '+'). nullopt on a malformed escape.
+std::optional<std::string> PercentDecode(std::string_view text);
+// Decodes application/x-www-form-urlencoded values ('+' means space).
+std::optional<std::string> FormDecode(std::string_view text);
+
+}  // namespace common::util
