@@ -9,10 +9,12 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/error.h"
 #include "common/identity/principal.h"
+#include "common/policy/policy.h"
 
 namespace common::identity {
 
@@ -36,7 +38,7 @@ struct User {
 struct AccessKey {
   std::string access_key_id;  // AKIA + 16 upper-case alnum
   std::string secret_access_key;
-  std::string user_name;      // "" for root keys
+  std::string user_name;  // "" for root keys
   std::string account_id;
   std::string status = "Active";
   int64_t create_millis = 0;
@@ -58,6 +60,9 @@ struct KeyInfo {
   std::string secret_access_key;
   Principal principal;
   std::vector<std::pair<std::string, std::string>> policies;  // (policy name or ARN, JSON document)
+  // The same policies parsed once per snapshot (documents that fail to parse are left out), ready for
+  // policy::Authorize / AuthorizeKms without JSON work on the hot path. Never null.
+  std::shared_ptr<const std::vector<policy::NamedPolicy>> parsed_policies;
 };
 
 class IdentityStore {
@@ -80,7 +85,8 @@ class IdentityStore {
   virtual std::vector<User> ListUsers(const std::string& account_id) = 0;
   virtual Status DeleteUser(const std::string& account_id, const std::string& user_name) = 0;
   virtual Result<AccessKey> CreateAccessKey(const std::string& account_id, const std::string& user_name) = 0;
-  virtual std::vector<AccessKey> ListAccessKeys(const std::string& account_id, const std::string& user_name) = 0;
+  virtual std::vector<AccessKey> ListAccessKeys(const std::string& account_id,
+                                                const std::string& user_name) = 0;
   virtual Status DeleteAccessKey(const std::string& account_id, const std::string& user_name,
                                  const std::string& access_key_id) = 0;
   virtual Status PutUserPolicy(const std::string& account_id, const std::string& user_name,
@@ -103,6 +109,19 @@ class IdentityStore {
   // Lab clock offset (ms), shared by both processes.
   virtual int64_t ClockOffsetMillis() = 0;
   virtual Status SetClockOffsetMillis(int64_t offset) = 0;
+
+  // Additions (H2). Managed policies by ARN: customer managed ones of the account and the AWS managed
+  // policies s3lab knows (arn:aws:iam::aws:policy/AdministratorAccess, AmazonS3FullAccess,
+  // AmazonS3ReadOnlyAccess, AWSKeyManagementServicePowerUser). Defaults return NotImplemented so fakes
+  // written against the original interface keep compiling.
+  virtual Result<ManagedPolicy> GetPolicy(const std::string& account_id, const std::string& policy_arn);
+  // Customer managed policies of the account (scope "Local"), ordered by name.
+  virtual std::vector<ManagedPolicy> ListPolicies(const std::string& account_id);
+  // DeleteConflict while attached ("Cannot delete a policy attached to entities.").
+  virtual Status DeletePolicy(const std::string& account_id, const std::string& policy_arn);
+  // status: "Active" | "Inactive". Inactive keys stop resolving in LookupAccessKey.
+  virtual Status UpdateAccessKey(const std::string& account_id, const std::string& user_name,
+                                 const std::string& access_key_id, const std::string& status);
 };
 
 // The default lab account of README: 111122223333, named "lab".

@@ -8,9 +8,14 @@
 //      resource's account is allowed by identity without policies
 //      cross account: an Allow in the caller's identity policy (root: implicit) AND in the resource policy
 //   3. otherwise                                             -> kImplicitDeny
+// A resource-policy Allow that names only the caller's account ("<acct>" or its root ARN, while the
+// caller is an IAM user of it) delegates to that account: it counts only together with an identity
+// Allow. Naming the user's ARN, "*", or the account for its root user allows directly.
 // KMS is different: the key policy is the gate. Access is allowed when the key policy allows the caller
 // directly, or allows the account root ("arn:aws:iam::<acct>:root" / "<acct>") *and* an identity policy
-// of a caller in that account allows it. See Authorize() and AuthorizeKms().
+// of a caller in that account allows it; a caller from another account always needs both the key
+// policy and its own identity policy (its root: none). See Authorize() and AuthorizeKms().
+// Decision.policy_kind + DenialReason() give AWS's AccessDenied suffixes.
 //
 // Condition operators: String{Equals,NotEquals,EqualsIgnoreCase,NotEqualsIgnoreCase,Like,NotLike},
 // Numeric{Equals,NotEquals,LessThan,LessThanEquals,GreaterThan,GreaterThanEquals},
@@ -21,7 +26,9 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/error.h"
@@ -36,9 +43,10 @@ struct Condition {
 };
 
 struct PrincipalSpec {
-  bool any = false;  // "*" or {"AWS":"*"}
-  std::vector<std::string> aws;      // account ids, root ARNs, user ARNs (as written)
-  std::vector<std::string> service;  // "s3.amazonaws.com"
+  bool any = false;                         // "*" or {"AWS":"*"}
+  std::vector<std::string> aws;             // account ids, root ARNs, user ARNs (as written)
+  std::vector<std::string> service;         // "s3.amazonaws.com"
+  std::vector<std::string> canonical_user;  // S3 canonical user ids (64 hex) of accounts
 };
 
 struct Statement {
@@ -50,7 +58,7 @@ struct Statement {
   bool not_action = false;
   std::vector<std::string> actions;
   bool not_resource = false;
-  std::vector<std::string> resources;  // empty + !not_resource = statement had no Resource (key policies allow it? no: "*")
+  std::vector<std::string> resources;  // never empty after Parse: Resource/NotResource is required
   std::vector<Condition> conditions;
 };
 
@@ -65,12 +73,27 @@ enum class PolicyType { kIdentity, kResource };
 // Parses a policy document. Errors: AwsError code "MalformedPolicy" with AWS's S3 texts
 // ("Policies must be valid JSON and the first byte must be '{'", "Missing required field Statement",
 // "Missing required field Principal", "Invalid principal in policy", "Policy has invalid action",
-// "Invalid Version ..."); services re-code it (IAM MalformedPolicyDocument, KMS MalformedPolicyDocumentException).
+// "Policy has invalid resource", "Invalid effect: <x>", "Missing required field Effect",
+// "The policy must contain a valid version string", "Unknown field <x>"); identity policies with a
+// Principal: IAM's "Policy document should not specify a principal.". Version defaults to
+// "2008-10-17" when absent (policy variables like ${aws:username} only work in "2012-10-17").
+// Services re-code the error (IAM MalformedPolicyDocument, KMS MalformedPolicyDocumentException).
 Result<Policy> Parse(const std::string& json_text, PolicyType type);
 
+// S3 PutBucketPolicy's extra checks on a parsed bucket policy (MalformedPolicy, 400): every action is
+// "*" or an "s3:" action ("Policy has invalid action"), and every resource names the bucket or objects
+// in it ("Policy has invalid resource"). Resource patterns that can match the bucket ARN ("*",
+// "arn:aws:s3:::bkt*") are accepted.
+Status CheckBucketPolicy(const Policy& policy, const std::string& bucket);
+
+// Parse with a process-wide cache keyed by (type, text), for documents parsed on every request (key
+// policies, bucket policies). Thread-safe; nullptr when the text does not parse (call Parse for the
+// error). Bounded: the cache is emptied when it reaches 4096 entries.
+std::shared_ptr<const Policy> ParseCached(const std::string& json_text, PolicyType type);
+
 struct Context {
-  std::string action;    // "s3:GetObject", "kms:Decrypt"
-  std::string resource;  // "arn:aws:s3:::bkt/key"
+  std::string action;            // "s3:GetObject", "kms:Decrypt"
+  std::string resource;          // "arn:aws:s3:::bkt/key"
   std::string resource_account;  // account owning the resource ("" = same as caller)
   identity::Principal principal;
   std::string service_principal;  // set when an AWS service calls on its own behalf
@@ -86,11 +109,19 @@ enum class Effect { kAllow, kExplicitDeny, kImplicitDeny };
 
 struct Decision {
   Effect effect = Effect::kImplicitDeny;
-  std::string policy_name;   // which policy decided ("" when none matched)
+  std::string policy_name;  // which policy decided ("" when none matched)
   std::string statement_sid;
   int statement_index = -1;
+  // "identity-based" or "resource-based": for kExplicitDeny the kind of policy that denied, for
+  // kImplicitDeny the kind whose Allow was missing, for kAllow the kind that allowed ("" for the root
+  // user's implicit allow). Feeds AccessDenied messages; see DenialReason().
+  std::string policy_kind;
   bool allowed() const { return effect == Effect::kAllow; }
 };
+
+// AWS's suffix for AccessDenied messages: "because no identity-based policy allows the kms:Decrypt
+// action" / "with an explicit deny in a resource-based policy"; "" for kAllow.
+std::string DenialReason(const Decision& decision, const std::string& action);
 
 struct NamedPolicy {
   std::string name;  // policy name/ARN, "bucket policy", "key policy"

@@ -20,7 +20,7 @@
 
 namespace common::sigv4 {
 
-enum class AuthKind { kAnonymous, kHeaderV4, kQueryV4, kQueryV2 };
+enum class AuthKind { kAnonymous, kHeaderV4, kQueryV4, kQueryV2, kHeaderV2 };  // kHeaderV2: "AWS AKID:sig"
 
 enum class PayloadMode {
   kUnsigned,                  // UNSIGNED-PAYLOAD (and every query-auth request)
@@ -35,6 +35,9 @@ struct AuthResult {
   std::string access_key_id;  // "" when anonymous
   std::string region;         // from the credential scope ("" for SigV2/anonymous)
   std::string service;        // from the credential scope
+  // x-amz-security-token (header, or X-Amz-Security-Token / x-amz-security-token query); "" when absent.
+  // The caller checks it against the temporary credentials of access_key_id.
+  std::string session_token;
   PayloadMode payload_mode = PayloadMode::kUnsigned;
   std::string payload_sha256_hex;  // declared hash when payload_mode == kSha256
   // What chunk-signature verification needs (streaming signed modes only).
@@ -47,6 +50,10 @@ struct AuthResult {
 struct Options {
   const util::Clock* clock = nullptr;
   int64_t max_skew_ms = 15 * 60 * 1000;
+  // Optional clock for the RequestTimeTooSkewed check of header-signed requests. Clients sign with real
+  // time, so a lab that advances the lab clock (`s3lab clock +2d`, to expire presigned URLs) passes a
+  // real-time clock here and keeps `clock` (lab time) for presigned expiry. Null: use `clock`.
+  const util::Clock* skew_clock = nullptr;
   // Returns the secret access key for an access key id, or nullopt when unknown.
   std::function<std::optional<std::string>(const std::string& access_key_id)> lookup_secret;
   // When the body is fully buffered (KMS, small S3 control calls) pass it so kSha256 is checked here;
@@ -64,6 +71,11 @@ std::string StringToSign(const std::string& amz_date, const std::string& scope,
                          const std::string& canonical_request);
 crypto::SecretBytes SigningKey(const std::string& secret, const std::string& date, const std::string& region,
                                const std::string& service);
+
+// The region check belongs to the caller (it knows the bucket's region): AuthorizationHeaderMalformed
+// "the region 'eu-west-1' is wrong; expecting 'us-east-1'" + Region for header auth,
+// AuthorizationQueryParametersError for presigned URLs.
+AwsError WrongRegion(const AuthResult& auth, const std::string& expected_region);
 
 // Checks a streamed body against the declared hex SHA-256 (x-amz-content-sha256). Error:
 // XAmzContentSHA256Mismatch 400.
