@@ -1,0 +1,74 @@
+#include "kms/authz/authorizer.h"
+
+#include "common/util/clock.h"
+#include "common/util/strings.h"
+#include "kms/model/errors.h"
+
+namespace kms::authz {
+
+namespace {
+
+const std::vector<common::policy::NamedPolicy>& IdentityPolicies(const ops::RequestContext& ctx) {
+  static const std::vector<common::policy::NamedPolicy> kNone;
+  return ctx.identity_policies ? *ctx.identity_policies : kNone;
+}
+
+std::string ResourceOf(const ops::AuthTarget& target) {
+  return target.key ? target.key->arn : (target.resource_arn.empty() ? "*" : target.resource_arn);
+}
+
+}  // namespace
+
+common::policy::Context BuildContext(const ops::RequestContext& ctx, const ops::AuthTarget& target) {
+  common::policy::Context c;
+  c.action = target.action;
+  c.resource = ResourceOf(target);
+  c.resource_account = target.key ? target.key->account_id : ctx.account_id;
+  c.principal = ctx.principal;
+  c.Set("aws:currenttime", common::util::FormatIso8601Seconds(ctx.now_millis));
+  c.Set("aws:securetransport", ctx.secure_transport ? "true" : "false");
+  if (!ctx.source_ip.empty()) c.Set("aws:sourceip", ctx.source_ip);
+  c.Set("aws:principalarn", ctx.principal.arn);
+  c.Set("aws:principalaccount", ctx.principal.account_id);
+  c.Set("aws:principaltype",
+        ctx.principal.type == common::identity::PrincipalType::kRoot ? "Account" : "User");
+  if (!ctx.principal.user_name.empty()) c.Set("aws:username", ctx.principal.user_name);
+  if (!ctx.principal.user_id.empty()) c.Set("aws:userid", ctx.principal.user_id);
+  c.Set("kms:calleraccount", ctx.principal.account_id);
+  if (!ctx.via_service.empty()) c.Set("kms:viaservice", ctx.via_service);
+  if (target.encryption_context != nullptr) {
+    for (const auto& [k, v] : *target.encryption_context) {
+      c.Set("kms:encryptioncontext:" + common::util::ToLower(k), v);
+      c.Add("kms:encryptioncontextkeys", k);
+    }
+  }
+  return c;
+}
+
+common::policy::Decision Decide(const ops::RequestContext& ctx, const ops::AuthTarget& target,
+                                const common::policy::NamedPolicy* key_policy) {
+  common::policy::Context c = BuildContext(ctx, target);
+  if (target.key) {
+    const common::policy::NamedPolicy* policy = key_policy ? key_policy : target.key->policy.get();
+    static const common::policy::NamedPolicy kEmpty{"key policy", {}};
+    return common::policy::AuthorizeKms(c, IdentityPolicies(ctx), policy ? *policy : kEmpty,
+                                        target.key->account_id);
+  }
+  return common::policy::Authorize(c, IdentityPolicies(ctx), nullptr);
+}
+
+common::Status Authorize(const ops::RequestContext& ctx, const ops::AuthTarget& target) {
+  common::policy::Decision decision = Decide(ctx, target);
+  if (decision.allowed()) return common::Ok{};
+  return errors::AccessDenied(DenialMessage(ctx, target, decision));
+}
+
+std::string DenialMessage(const ops::RequestContext& ctx, const ops::AuthTarget& target,
+                          const common::policy::Decision& decision) {
+  std::string reason = common::policy::DenialReason(decision, target.action);
+  if (reason.empty()) reason = "because no identity-based policy allows the " + target.action + " action";
+  return "User: " + ctx.principal.arn + " is not authorized to perform: " + target.action +
+         " on resource: " + ResourceOf(target) + " " + reason;
+}
+
+}  // namespace kms::authz

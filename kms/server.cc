@@ -1,0 +1,69 @@
+#include "kms/server.h"
+
+#include "common/http/server_setup.h"
+#include "kms/model/errors.h"
+
+namespace kms {
+
+KmsServer::KmsServer(const protocol::Pipeline* pipeline) : pipeline_(pipeline) {}
+
+KmsServer::~KmsServer() { Stop(); }
+
+void KmsServer::Install(httplib::Server& server, bool tls) {
+  auto handler = [this, tls](const httplib::Request& req, httplib::Response& res) {
+    common::http::Request request = common::http::FromHttplib(req, tls);
+    protocol::Reply reply = pipeline_->Handle(request, req.body);
+    res.status = reply.status;
+    res.set_header("x-amzn-RequestId", reply.request_id);
+    res.set_content(reply.body, protocol::kContentType);
+  };
+  server.Post(".*", handler);
+  server.Get(".*", handler);
+  server.Put(".*", handler);
+  server.Delete(".*", handler);
+  server.Patch(".*", handler);
+  // httplib's own errors (400 on a broken request line, 413, ...) get a KMS-shaped body when empty.
+  server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    nlohmann::json body = {{"__type", "SerializationException"}, {"message", "Malformed request"}};
+    res.set_content(body.dump(), protocol::kContentType);
+  });
+}
+
+common::Status KmsServer::Bind(const ServerConfig& config) {
+  common::http::ServerOptions options;
+  options.threads = config.threads;
+  http_ = std::make_unique<httplib::Server>();
+  common::http::Configure(*http_, options);
+  Install(*http_, false);
+  port_ = http_->bind_to_port(config.bind, config.port) ? config.port : -1;
+  if (port_ < 0)
+    return errors::Internal("cannot listen on " + config.bind + ":" + std::to_string(config.port) +
+                            " (port in use?)");
+  if (config.tls_port > 0) {
+    https_ = std::make_unique<httplib::SSLServer>(config.cert_path.c_str(), config.key_path.c_str());
+    if (!https_->is_valid())
+      return errors::Internal("cannot load TLS certificate " + config.cert_path + " / " + config.key_path);
+    common::http::Configure(*https_, options);
+    Install(*https_, true);
+    tls_port_ = https_->bind_to_port(config.bind, config.tls_port) ? config.tls_port : -1;
+    if (tls_port_ < 0)
+      return errors::Internal("cannot listen on " + config.bind + ":" + std::to_string(config.tls_port) +
+                              " (port in use?)");
+  }
+  return common::Ok{};
+}
+
+void KmsServer::Run() {
+  std::thread tls_thread;
+  if (https_) tls_thread = std::thread([this] { https_->listen_after_bind(); });
+  if (http_) http_->listen_after_bind();
+  if (tls_thread.joinable()) tls_thread.join();
+}
+
+void KmsServer::Stop() {
+  if (http_) http_->stop();
+  if (https_) https_->stop();
+}
+
+}  // namespace kms

@@ -1,0 +1,50 @@
+// The KMS listeners: one httplib::Server (HTTP) and one httplib::SSLServer (HTTPS, tls/server.pem +
+// server.key), both configured by common::http::Configure (nodelay, pool, keep-alive, backlog) and both
+// feeding the one Pipeline. Every method and path reaches the pipeline (KMS is POST / only; anything
+// else is answered as an unknown operation).
+#pragma once
+
+#include <httplib.h>
+
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "common/error.h"
+#include "kms/protocol/pipeline.h"
+
+namespace kms {
+
+struct ServerConfig {
+  std::string bind = "127.0.0.1";
+  int port = 4590;
+  int tls_port = 4591;  // 0 = no HTTPS listener
+  std::string cert_path;
+  std::string key_path;
+  int threads = 24;
+};
+
+class KmsServer {
+ public:
+  explicit KmsServer(const protocol::Pipeline* pipeline);
+  ~KmsServer();
+
+  // Binds both ports. Error (InternalError) with a clear message when a port is taken or TLS fails.
+  common::Status Bind(const ServerConfig& config);
+  // Serves until Stop(); returns when both listeners have stopped.
+  void Run();
+  void Stop();
+  int port() const { return port_; }
+  int tls_port() const { return tls_port_; }
+
+ private:
+  void Install(httplib::Server& server, bool tls);
+
+  const protocol::Pipeline* pipeline_;
+  std::unique_ptr<httplib::Server> http_;
+  std::unique_ptr<httplib::SSLServer> https_;
+  int port_ = 0;
+  int tls_port_ = 0;
+};
+
+}  // namespace kms
