@@ -69,8 +69,12 @@ std::string CanonicalRequest(const http::Request& request, const std::string& si
                              const std::string& payload_hash, bool query_auth);
 std::string StringToSign(const std::string& amz_date, const std::string& scope,
                          const std::string& canonical_request);
+// The signing key: served from a bounded process-wide cache (key_cache.h); DeriveSigningKey always runs
+// the four HMACs. Both return the same bytes.
 crypto::SecretBytes SigningKey(const std::string& secret, const std::string& date, const std::string& region,
                                const std::string& service);
+crypto::SecretBytes DeriveSigningKey(const std::string& secret, const std::string& date,
+                                     const std::string& region, const std::string& service);
 
 // The region check belongs to the caller (it knows the bucket's region): AuthorizationHeaderMalformed
 // "the region 'eu-west-1' is wrong; expecting 'us-east-1'" + Region for header auth,

@@ -1,7 +1,7 @@
-// Canonical forms (SigV4 canonical request and query, SigV2 string to sign), the signing key, and the
-// error factories. S3 rules: the canonical URI is the path exactly as sent (no normalisation, no second
-// encoding); query parameters are decoded and re-encoded so clients that encode differently ('~', '%7e')
-// agree with us.
+// Canonical forms (SigV4 canonical request and query, SigV2 string to sign), the signing key derivation
+// (the cached SigningKey() is in key_cache.cc), and the error factories. S3 rules: the canonical URI is
+// the path exactly as sent (no normalisation, no second encoding); query parameters are decoded and
+// re-encoded so clients that encode differently ('~', '%7e') agree with us.
 #include <algorithm>
 #include <vector>
 
@@ -226,8 +226,8 @@ std::string StringToSign(const std::string& amz_date, const std::string& scope,
          crypto::Sha256Hex(canonical_request);
 }
 
-crypto::SecretBytes SigningKey(const std::string& secret, const std::string& date, const std::string& region,
-                               const std::string& service) {
+crypto::SecretBytes DeriveSigningKey(const std::string& secret, const std::string& date,
+                                     const std::string& region, const std::string& service) {
   crypto::SecretBytes k_secret("AWS4" + secret);
   crypto::SecretBytes k_date(crypto::HmacSha256(k_secret.view(), date));
   crypto::SecretBytes k_region(crypto::HmacSha256(k_date.view(), region));
