@@ -1,0 +1,38 @@
+// Internals of the IAM/STS query API shared by iam_api.cc (dispatch, rendering) and iam_actions.cc.
+#pragma once
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/error.h"
+#include "common/http/request.h"
+#include "common/identity/principal.h"
+#include "emulator/protocol/op.h"
+
+namespace emulator::iam {
+
+struct IamRequest {
+  Services* services = nullptr;
+  const common::http::Request* http = nullptr;
+  std::string service;     // "iam" | "sts"
+  std::string action;      // "CreateUser"
+  std::string request_id;  // UUID
+  common::identity::Principal principal;
+  std::vector<std::pair<std::string, std::string>> policy_docs;
+  std::map<std::string, std::string> params;  // decoded form + query parameters
+};
+
+// An action returns the inner XML of <ActionResult> ("" = no Result element).
+using ActionFn = common::Result<std::string> (*)(const IamRequest& r);
+const ActionFn* FindAction(const std::string& service, const std::string& action);
+
+// iam:<action> on resource for the caller (root allowed; users need an identity policy).
+common::Status Authorize(const IamRequest& r, const std::string& action, const std::string& resource);
+std::string UserArn(const IamRequest& r, const std::string& user_name);
+std::string Param(const IamRequest& r, const std::string& name);
+// ValidationError "Value null at 'userName' ..." when absent.
+common::Result<std::string> Required(const IamRequest& r, const std::string& name);
+
+}  // namespace emulator::iam
