@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
 #include <cstdio>
 
 #include <sqlite3.h>
@@ -16,7 +15,7 @@ Db::Db(const std::string& path, bool writer)
   if (writer) {
     // 8 KiB pages (new databases only): a 1 MiB chunk is 128 page writes instead of 256, while a
     // small PUT still rewrites only a few small pages. Measured with tests/emulator/store/store_bench.
-    db_.exec(getenv("H4PAGE") ? getenv("H4PAGE") : "PRAGMA page_size=8192");
+    db_.exec("PRAGMA page_size=8192");
     db_.exec("PRAGMA journal_mode=WAL");
     db_.exec("PRAGMA journal_size_limit=67108864");
   }
