@@ -1,0 +1,25 @@
+// The small `s3lab` commands besides `up` and `run`. Each returns the process exit code and writes its
+// result to stdout, its errors to stderr.
+//   down     stops the instance of the data dir (SIGTERM to the `up` supervisor, waits for its lock)
+//   status   whether `up` runs, its pids, and whether each port accepts connections (exit 0 = all up)
+//   env      the export lines of the running instance (--account ID for another account's root)
+//   reset    refuses while running; otherwise deletes the state files of the data dir
+//   clock    shows lab time; `clock +2d` advances it, `clock reset` sets the offset back to 0
+//   account  `account add <12 digits> [--name n]`: creates the account, prints its root keys
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "labs/runner/config.h"
+
+namespace runner {
+
+int CmdDown(const InstanceConfig& config);
+int CmdStatus(const InstanceConfig& config);
+int CmdEnv(const InstanceConfig& config, const std::vector<std::string>& args);
+int CmdReset(const InstanceConfig& config);
+int CmdClock(const InstanceConfig& config, const std::vector<std::string>& args);
+int CmdAccount(const InstanceConfig& config, const std::vector<std::string>& args);
+
+}  // namespace runner
