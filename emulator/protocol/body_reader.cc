@@ -1,9 +1,11 @@
 // Streaming body decoding and verification (see body_reader.h).
 #include "emulator/protocol/body_reader.h"
 
+#include <chrono>
 #include <optional>
 
 #include "common/crypto/crypto.h"
+#include "common/http/server_setup.h"
 #include "common/sigv4/chunked.h"
 #include "common/util/encoding.h"
 #include "common/util/strings.h"
@@ -93,7 +95,12 @@ Status StreamingReader::ForEach(const ChunkFn& fn) {
   std::optional<common::sigv4::AwsChunkedDecoder> decoder;
   if (aws_chunked_) decoder.emplace(*auth_, declared_length_, deliver);
 
+  // A read that fails after the client sent nothing for the server's whole read timeout is a stalled
+  // client (AWS: RequestTimeout); one that fails sooner is a body that ended early (IncompleteBody).
+  using SteadyClock = std::chrono::steady_clock;
+  auto last_data = SteadyClock::now();
   bool ok = source_([&](const char* data, size_t size) {
+    last_data = SteadyClock::now();
     std::string_view piece(data, size);
     sink_status = decoder ? decoder->Feed(piece) : deliver(piece);
     return sink_status.ok();
@@ -104,7 +111,11 @@ Status StreamingReader::ForEach(const ChunkFn& fn) {
     return s;
   };
   if (!sink_status.ok()) return normalize(sink_status);
-  if (!ok) return errors::IncompleteBody();
+  if (!ok) {
+    const auto stall_limit = std::chrono::seconds(common::http::ServerOptions{}.read_timeout_s - 1);
+    if (SteadyClock::now() - last_data >= stall_limit) return errors::RequestTimeout();
+    return errors::IncompleteBody();
+  }
   if (decoder) {
     S3LAB_TRY(normalize(decoder->Finish()));
   } else if (content_length_ >= 0 && decoded != content_length_) {

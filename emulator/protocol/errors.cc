@@ -53,6 +53,7 @@ const std::map<std::string, int>& StatusTable() {
       {"OwnershipControlsNotFoundError", 404},
       {"PreconditionFailed", 412},
       {"RequestTimeTooSkewed", 403},
+      {"RequestTimeout", 400},
       {"ServerSideEncryptionConfigurationNotFoundError", 404},
       {"SignatureDoesNotMatch", 403},
       {"SlowDown", 503},
@@ -130,6 +131,11 @@ AwsError IllegalLocationConstraintException(const std::string& constraint) {
 AwsError IncompleteBody() {
   return Make("IncompleteBody",
               "You did not provide the number of bytes specified by the Content-Length HTTP header.");
+}
+AwsError RequestTimeout() {
+  return Make("RequestTimeout",
+              "Your socket connection to the server was not read from or written to within the timeout "
+              "period. Idle connections will be closed.");
 }
 AwsError InternalError(const std::string& detail) {
   (void)detail;  // logged by the caller, never sent

@@ -40,6 +40,7 @@ AwsError BucketNotEmpty(const std::string& bucket, bool versioned);
 AwsError EntityTooLarge(int64_t proposed, int64_t max);
 AwsError IllegalLocationConstraintException(const std::string& constraint);
 AwsError IncompleteBody();
+AwsError RequestTimeout();  // a client that stalled for the whole read timeout
 AwsError InternalError(const std::string& detail = "");
 AwsError InvalidArgument(const std::string& message, const std::string& name, const std::string& value);
 AwsError InvalidBucketName(const std::string& bucket);
