@@ -19,21 +19,7 @@ std::string Request::HeaderOr(const std::string& name, const std::string& fallba
 }
 
 std::vector<std::pair<std::string, std::string>> Request::QueryParams() const {
-  std::vector<std::pair<std::string, std::string>> out;
-  std::string_view q = raw_query;
-  while (!q.empty()) {
-    size_t amp = q.find('&');
-    std::string_view part = q.substr(0, amp);
-    q = amp == std::string_view::npos ? std::string_view{} : q.substr(amp + 1);
-    if (part.empty()) continue;
-    size_t eq = part.find('=');
-    std::string_view k = part.substr(0, eq);
-    std::string_view v = eq == std::string_view::npos ? std::string_view{} : part.substr(eq + 1);
-    auto dk = util::PercentDecode(k);
-    auto dv = util::PercentDecode(v);
-    out.emplace_back(dk ? *dk : std::string(k), dv ? *dv : std::string(v));
-  }
-  return out;
+  return util::ParseQuery(raw_query);
 }
 
 std::optional<std::string> Request::Query(const std::string& name) const {

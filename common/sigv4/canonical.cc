@@ -16,20 +16,9 @@ namespace internal {
 
 std::string CanonicalQuery(std::string_view raw_query, bool exclude_signature) {
   std::vector<std::pair<std::string, std::string>> params;
-  std::string_view q = raw_query;
-  while (!q.empty()) {
-    size_t amp = q.find('&');
-    std::string_view part = q.substr(0, amp);
-    q = amp == std::string_view::npos ? std::string_view{} : q.substr(amp + 1);
-    if (part.empty()) continue;
-    size_t eq = part.find('=');
-    std::string_view k = part.substr(0, eq);
-    std::string_view v = eq == std::string_view::npos ? std::string_view{} : part.substr(eq + 1);
-    auto dk = util::PercentDecode(k);
-    auto dv = util::PercentDecode(v);
-    std::string key = dk ? *dk : std::string(k);
+  for (auto& [key, value] : util::ParseQuery(raw_query)) {
     if (exclude_signature && key == "X-Amz-Signature") continue;
-    params.emplace_back(util::UriEncode(key), util::UriEncode(dv ? *dv : std::string(v)));
+    params.emplace_back(util::UriEncode(key), util::UriEncode(value));
   }
   std::sort(params.begin(), params.end());
   std::string out;

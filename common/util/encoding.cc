@@ -157,4 +157,22 @@ std::optional<std::string> PercentDecode(std::string_view text) { return Decode(
 
 std::optional<std::string> FormDecode(std::string_view text) { return Decode(text, true); }
 
+std::vector<std::pair<std::string, std::string>> ParseQuery(std::string_view raw_query) {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::string_view q = raw_query;
+  while (!q.empty()) {
+    size_t amp = q.find('&');
+    std::string_view part = q.substr(0, amp);
+    q = amp == std::string_view::npos ? std::string_view{} : q.substr(amp + 1);
+    if (part.empty()) continue;
+    size_t eq = part.find('=');
+    std::string_view k = part.substr(0, eq);
+    std::string_view v = eq == std::string_view::npos ? std::string_view{} : part.substr(eq + 1);
+    auto dk = PercentDecode(k);
+    auto dv = PercentDecode(v);
+    out.emplace_back(dk ? *dk : std::string(k), dv ? *dv : std::string(v));
+  }
+  return out;
+}
+
 }  // namespace common::util

@@ -5,6 +5,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace common::util {
 
@@ -19,5 +21,8 @@ std::string UriEncode(std::string_view text, bool encode_slash = true);
 std::optional<std::string> PercentDecode(std::string_view text);
 // Decodes application/x-www-form-urlencoded values ('+' means space).
 std::optional<std::string> FormDecode(std::string_view text);
+// Splits a raw query string ("a=1&b&c=%2F") into percent-decoded (name, value) pairs in order; empty
+// parts are skipped, a part without '=' has value "", a malformed escape is kept as sent.
+std::vector<std::pair<std::string, std::string>> ParseQuery(std::string_view raw_query);
 
 }  // namespace common::util

@@ -53,3 +53,11 @@ TEST_CASE("PercentDecode keeps '+' while FormDecode turns it into a space") {
   CHECK_FALSE(PercentDecode("bad%zz"));
   CHECK_FALSE(PercentDecode("%"));
 }
+
+TEST_CASE("ParseQuery decodes pairs in order, keeps bare names and malformed escapes") {
+  using Pairs = std::vector<std::pair<std::string, std::string>>;
+  CHECK(ParseQuery("") == Pairs{});
+  CHECK(ParseQuery("uploads") == Pairs{{"uploads", ""}});
+  CHECK(ParseQuery("b=2&&a=%2Fx%20y&uploadId=") == Pairs{{"b", "2"}, {"a", "/x y"}, {"uploadId", ""}});
+  CHECK(ParseQuery("k=bad%zz&x=a=b") == Pairs{{"k", "bad%zz"}, {"x", "a=b"}});
+}
