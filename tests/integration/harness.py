@@ -382,6 +382,20 @@ class InstanceTestCase(_unittest().TestCase):
         if result and any(t is self for t, _ in result.errors + result.failures):
             sys.stderr.write("\n" + self.inst.logs() + "\n")
 
+    def assertCode(self, fn, code, status=None, message=None, **kw):
+        """fn(**kw) raises a botocore ClientError with this error code (and status and message when
+        given); returns the error response for further checks."""
+        from botocore.exceptions import ClientError
+        with self.assertRaises(ClientError) as cm:
+            fn(**kw)
+        err = cm.exception.response["Error"]
+        self.assertEqual(err["Code"], code, cm.exception.response)
+        if status is not None:
+            self.assertEqual(cm.exception.response["ResponseMetadata"]["HTTPStatusCode"], status)
+        if message is not None:
+            self.assertEqual(err.get("Message"), message)
+        return cm.exception.response
+
     def assertAlive(self):
         """The S3 process still runs and answers a signed request."""
         self.assertTrue(self.inst.s3.alive(), "s3lab-s3 died\n" + self.inst.s3.stderr_tail())

@@ -37,13 +37,6 @@ class IamTest(InstanceTestCase):
                 time.sleep(0.1)
         return sts.get_caller_identity()
 
-    def assertCode(self, fn, code, status=None, **kw):
-        with self.assertRaises(ClientError) as cm:
-            fn(**kw)
-        self.assertEqual(cm.exception.response["Error"]["Code"], code, cm.exception.response)
-        if status is not None:
-            self.assertEqual(cm.exception.response["ResponseMetadata"]["HTTPStatusCode"], status)
-        return cm.exception.response
 
     def test_caller_identity_of_root(self):
         ident = self.inst.client("sts").get_caller_identity()

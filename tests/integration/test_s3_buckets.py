@@ -17,16 +17,6 @@ class BucketTest(InstanceTestCase):
     def s3(self, region=None, https=False):
         return self.inst.client("s3", region=region, https=https)
 
-    def assertCode(self, fn, code, status=None, message=None, **kw):
-        with self.assertRaises(ClientError) as cm:
-            fn(**kw)
-        err = cm.exception.response["Error"]
-        self.assertEqual(err["Code"], code, cm.exception.response)
-        if status is not None:
-            self.assertEqual(cm.exception.response["ResponseMetadata"]["HTTPStatusCode"], status)
-        if message is not None:
-            self.assertEqual(err.get("Message"), message)
-        return cm.exception.response
 
     def test_create_head_list_delete(self):
         s3 = self.s3()

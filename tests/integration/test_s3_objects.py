@@ -8,8 +8,6 @@ import os
 import tempfile
 import unittest
 
-from botocore.exceptions import ClientError
-
 from harness import InstanceTestCase
 
 BUCKET = "objects"
@@ -27,16 +25,6 @@ class ObjectTest(InstanceTestCase):
     def s3(self):
         return self.inst.client("s3", https=self.https)
 
-    def assertCode(self, fn, code, status=None, message=None, **kw):
-        with self.assertRaises(ClientError) as cm:
-            fn(**kw)
-        err = cm.exception.response["Error"]
-        self.assertEqual(err["Code"], code, cm.exception.response)
-        if status is not None:
-            self.assertEqual(cm.exception.response["ResponseMetadata"]["HTTPStatusCode"], status)
-        if message is not None:
-            self.assertEqual(err.get("Message"), message)
-        return cm.exception.response
 
     def test_put_get_head_delete_round_trip(self):
         s3 = self.s3()
