@@ -17,6 +17,16 @@ Result<model::EncryptionContext> ParseContext(const Json& body, const char* memb
   return protocol::StringMap(body, member);
 }
 
+Result<std::string> ParseCiphertextBlob(const Json& body) {
+  auto blob = protocol::OptionalBlob(body, "CiphertextBlob", 1, 6144);
+  if (!blob.ok()) return blob.error();
+  if (!blob->has_value())
+    return errors::Validation(
+        "1 validation error detected: Value null at 'ciphertextBlob' failed to satisfy "
+        "constraint: Member must not be null");
+  return std::move(**blob);
+}
+
 Status ParseAlgorithm(const Json& body, const char* member) {
   auto algorithm = protocol::OptionalString(body, member);
   if (!algorithm.ok()) return algorithm.error();

@@ -18,6 +18,8 @@ std::string SealWithKey(const model::Key& key, std::string_view plaintext,
 // Parses EncryptionContext-like members and EncryptionAlgorithm (only SYMMETRIC_DEFAULT works).
 Result<model::EncryptionContext> ParseContext(const Json& body, const char* member);
 Status ParseAlgorithm(const Json& body, const char* member);
+// The required CiphertextBlob member (1..6144 bytes, base64 in the JSON) of Decrypt and ReEncrypt.
+Result<std::string> ParseCiphertextBlob(const Json& body);
 // The blob's key: KeyId given -> it must be the blob's key (IncorrectKeyException), else the blob names it.
 Result<KeyPtr> KeyForBlob(RequestContext& ctx, const model::ParsedBlob& blob,
                           const std::optional<std::string>& key_id);

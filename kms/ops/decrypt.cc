@@ -10,13 +10,9 @@ namespace kms::ops {
 
 Result<Decrypt::Input> Decrypt::Parse(const Json& body) {
   Input in;
-  auto blob = protocol::OptionalBlob(body, "CiphertextBlob", 1, 6144);
+  auto blob = ParseCiphertextBlob(body);
   if (!blob.ok()) return blob.error();
-  if (!blob->has_value())
-    return errors::Validation(
-        "1 validation error detected: Value null at 'ciphertextBlob' failed to satisfy "
-        "constraint: Member must not be null");
-  in.ciphertext_blob = std::move(**blob);
+  in.ciphertext_blob = std::move(*blob);
   auto key_id = protocol::OptionalString(body, "KeyId");
   if (!key_id.ok()) return key_id.error();
   if (key_id->has_value()) S3LAB_TRY(protocol::CheckLength(**key_id, "KeyId", 1, 2048));

@@ -10,13 +10,9 @@ namespace kms::ops {
 
 Result<ReEncrypt::Input> ReEncrypt::Parse(const Json& body) {
   Input in;
-  auto blob = protocol::OptionalBlob(body, "CiphertextBlob", 1, 6144);
+  auto blob = ParseCiphertextBlob(body);
   if (!blob.ok()) return blob.error();
-  if (!blob->has_value())
-    return errors::Validation(
-        "1 validation error detected: Value null at 'ciphertextBlob' failed to satisfy "
-        "constraint: Member must not be null");
-  in.ciphertext_blob = std::move(**blob);
+  in.ciphertext_blob = std::move(*blob);
   auto source = protocol::OptionalString(body, "SourceKeyId");
   if (!source.ok()) return source.error();
   if (source->has_value()) S3LAB_TRY(protocol::CheckLength(**source, "SourceKeyId", 1, 2048));

@@ -61,6 +61,21 @@ TEST_CASE("Garbage ciphertext is InvalidCiphertextException") {
   CHECK(dec.error().code == "InvalidCiphertextException");
 }
 
+TEST_CASE("Decrypt and ReEncrypt without CiphertextBlob are ValidationException") {
+  Fixture f;
+  const std::string text =
+      "1 validation error detected: Value null at 'ciphertextBlob' failed to satisfy constraint: Member "
+      "must not be null";
+  auto dec = f.Call("Decrypt", json::object());
+  REQUIRE_FALSE(dec.ok());
+  CHECK(dec.error().code == "ValidationException");
+  CHECK(dec.error().message == text);
+  auto re = f.Call("ReEncrypt", {{"DestinationKeyId", f.NewKey()}});
+  REQUIRE_FALSE(re.ok());
+  CHECK(re.error().code == "ValidationException");
+  CHECK(re.error().message == text);
+}
+
 TEST_CASE("GenerateDataKey returns a 32-byte key that Decrypt recovers; AES_128 gives 16") {
   Fixture f;
   std::string id = f.NewKey();
