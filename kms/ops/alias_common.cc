@@ -1,4 +1,5 @@
-// Alias name rules shared by CreateAlias, UpdateAlias and DeleteAlias (AWS-REFERENCE §1.3).
+// Alias name rules and input parsing shared by CreateAlias, UpdateAlias and DeleteAlias
+// (AWS-REFERENCE §1.3).
 #include "kms/model/errors.h"
 #include "kms/model/key_ref.h"
 #include "kms/ops/key_ops.h"
@@ -18,6 +19,25 @@ Status ValidateAliasName(const std::string& alias_name) {
   // NOTE: AWS answers NotAuthorizedException for the reserved prefix (exact text unverified; empty here).
   if (alias_name.rfind("alias/aws/", 0) == 0) return errors::NotAuthorized();
   return common::Ok{};
+}
+
+Result<AliasInput> ParseAliasAndTarget(const Json& body) {
+  auto name = protocol::RequiredString(body, "AliasName", 1, 256);
+  if (!name.ok()) return name.error();
+  auto target = protocol::RequiredString(body, "TargetKeyId", 1, 2048);
+  if (!target.ok()) return target.error();
+  S3LAB_TRY(ValidateAliasName(*name));
+  return AliasInput{std::move(*name), std::move(*target)};
+}
+
+Status CheckTargetIsKey(const std::string& target_key_id) {
+  if (target_key_id.rfind("alias/", 0) == 0 || target_key_id.find(":alias/") != std::string::npos)
+    return errors::Validation("Aliases must refer to keys. Not aliases");
+  return common::Ok{};
+}
+
+std::string AliasArn(const RequestContext& ctx, const std::string& alias_name) {
+  return "arn:aws:kms:" + ctx.region + ":" + ctx.account_id + ":" + alias_name;
 }
 
 }  // namespace kms::ops

@@ -3,25 +3,18 @@
 // ID or key ARN of the caller's account and region, never an alias.
 #include "kms/model/errors.h"
 #include "kms/ops/key_ops.h"
-#include "kms/protocol/json_fields.h"
 
 namespace kms::ops {
 
 Result<AliasInput> CreateAlias::Parse(const Json& body) {
-  auto name = protocol::RequiredString(body, "AliasName", 1, 256);
-  if (!name.ok()) return name.error();
-  auto target = protocol::RequiredString(body, "TargetKeyId", 1, 2048);
-  if (!target.ok()) return target.error();
-  S3LAB_TRY(ValidateAliasName(*name));
-  return AliasInput{std::move(*name), std::move(*target)};
+  return ParseAliasAndTarget(body);
 }
 
 Result<KeyPlan> CreateAlias::Prepare(RequestContext& ctx, const Input& in) {
-  if (in.target_key_id.rfind("alias/", 0) == 0 || in.target_key_id.find(":alias/") != std::string::npos)
-    return errors::Validation("Aliases must refer to keys. Not aliases");
+  S3LAB_TRY(CheckTargetIsKey(in.target_key_id));
   auto plan = PlanForKey(ctx, in.target_key_id, "kms:CreateAlias", /*allow_alias=*/false);
   if (!plan.ok()) return plan.error();
-  std::string alias_arn = "arn:aws:kms:" + ctx.region + ":" + ctx.account_id + ":" + in.alias_name;
+  std::string alias_arn = AliasArn(ctx, in.alias_name);
   plan->auth.push_back(AuthTarget{"kms:CreateAlias", nullptr, alias_arn, nullptr});
   return plan;
 }

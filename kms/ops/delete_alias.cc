@@ -14,7 +14,7 @@ Result<AliasInput> DeleteAlias::Parse(const Json& body) {
 }
 
 Result<KeyPlan> DeleteAlias::Prepare(RequestContext& ctx, const Input& in) {
-  std::string alias_arn = "arn:aws:kms:" + ctx.region + ":" + ctx.account_id + ":" + in.alias_name;
+  std::string alias_arn = AliasArn(ctx, in.alias_name);
   auto alias = ctx.service->registry().FindAlias(ctx.account_id, ctx.region, in.alias_name);
   if (!alias) return errors::AliasNotFound(alias_arn);
   KeyPlan plan;

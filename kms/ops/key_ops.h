@@ -97,6 +97,12 @@ struct AliasInput {
   std::string target_key_id;  // CreateAlias / UpdateAlias
 };
 Status ValidateAliasName(const std::string& alias_name);
+// AliasName + TargetKeyId of CreateAlias and UpdateAlias, validated.
+Result<AliasInput> ParseAliasAndTarget(const Json& body);
+// A target must name a key (ID or ARN), never an alias.
+Status CheckTargetIsKey(const std::string& target_key_id);
+// arn:aws:kms:<region>:<account>:alias/<name> of the caller's account and region.
+std::string AliasArn(const RequestContext& ctx, const std::string& alias_name);
 KMS_DECLARE_OP(CreateAlias, AliasInput, NoOutput, KeyPlan);
 KMS_DECLARE_OP(UpdateAlias, AliasInput, NoOutput, KeyPlan);
 KMS_DECLARE_OP(DeleteAlias, AliasInput, NoOutput, KeyPlan);
