@@ -8,6 +8,14 @@
 
 namespace emulator::ops {
 
+store::ListQuery ToListQuery(const ListParams& p) {
+  store::ListQuery q;
+  q.prefix = p.prefix;
+  q.delimiter = p.delimiter;
+  q.max_keys = p.max_keys;
+  return q;
+}
+
 common::Result<ListParams> ParseListParams(const RequestContext& ctx) {
   ListParams p;
   p.prefix = ctx.Query("prefix").value_or("");

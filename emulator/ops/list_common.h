@@ -8,6 +8,7 @@
 #include "common/error.h"
 #include "emulator/protocol/op.h"
 #include "emulator/protocol/xml.h"
+#include "emulator/store/object_store.h"
 #include "emulator/store/types.h"
 
 namespace emulator::ops {
@@ -22,6 +23,9 @@ struct ListParams {
 // prefix, delimiter, max-keys (InvalidArgument when not 0..2147483647; capped at 1000), encoding-type
 // (InvalidArgument unless "url").
 common::Result<ListParams> ParseListParams(const RequestContext& ctx);
+
+// The store query for these parameters (prefix, delimiter, max-keys); markers are the caller's.
+store::ListQuery ToListQuery(const ListParams& p);
 
 // Applies encoding-type=url to a value (keys, prefixes, markers).
 std::string ListEncode(const ListParams& p, const std::string& value);

@@ -14,10 +14,7 @@ Result<Response> ListObjectVersions(RequestContext& ctx) {
   if (!bucket.ok()) return bucket.error();
   auto p = ParseListParams(ctx);
   if (!p.ok()) return p.error();
-  store::ListQuery q;
-  q.prefix = p->prefix;
-  q.delimiter = p->delimiter;
-  q.max_keys = p->max_keys;
+  store::ListQuery q = ToListQuery(*p);
   q.marker = ctx.Query("key-marker").value_or("");
   q.version_id_marker = ctx.Query("version-id-marker").value_or("");
   if (!q.version_id_marker.empty() && q.marker.empty())

@@ -41,11 +41,8 @@ Result<Response> ListObjects(RequestContext& ctx) {
   if (!bucket.ok()) return bucket.error();
   auto p = ParseListParams(ctx);
   if (!p.ok()) return p.error();
-  store::ListQuery q;
-  q.prefix = p->prefix;
-  q.delimiter = p->delimiter;
+  store::ListQuery q = ToListQuery(*p);
   q.marker = ctx.Query("marker").value_or("");
-  q.max_keys = p->max_keys;
   auto r = Store(ctx).ListObjects(ctx.bucket, q);
   if (!r.ok()) return r.error();
   std::string owner = OwnerId(ctx, bucket->owner_account);
@@ -72,10 +69,7 @@ Result<Response> ListObjectsV2(RequestContext& ctx) {
                                    ctx.Query("list-type").value_or(""));
   auto p = ParseListParams(ctx);
   if (!p.ok()) return p.error();
-  store::ListQuery q;
-  q.prefix = p->prefix;
-  q.delimiter = p->delimiter;
-  q.max_keys = p->max_keys;
+  store::ListQuery q = ToListQuery(*p);
   auto token = ctx.Query("continuation-token");
   std::string start_after = ctx.Query("start-after").value_or("");
   if (token) {
