@@ -1,5 +1,6 @@
 // s3lab-kms: the KMS service of s3lab (JSON 1.1 over HTTP and HTTPS).
 //   s3lab-kms --data-dir DIR --bind 127.0.0.1 --port 4590 --tls-port 4591 [--threads N]
+//             [--quota-profile exam|current|off] [--quota-scale X] [--quota REGION=RATE ...]
 // Opens <data>/master.key (creating it), <data>/tls/ (creating it), waits up to 10 s for <data>/iam.db
 // (the S3 process creates it) and opens it read-only, opens <data>/kms.db, prints "ready" on stdout once
 // listening, logs to stderr, stops cleanly on SIGTERM/SIGINT. --tls-port 0 turns HTTPS off.
@@ -18,7 +19,7 @@
 #include "common/util/clock.h"
 #include "kms/protocol/pipeline.h"
 #include "kms/protocol/service_callers.h"
-#include "kms/quota/quota.h"
+#include "kms/quota/token_buckets.h"
 #include "kms/server.h"
 #include "kms/service.h"
 
@@ -27,12 +28,14 @@ namespace {
 struct Flags {
   std::string data_dir = ".s3lab";
   kms::ServerConfig server;
+  kms::quota::QuotaSettings quota;
 };
 
 [[noreturn]] void Usage(const std::string& error) {
   std::cerr << "s3lab-kms: " << error << "\n"
             << "usage: s3lab-kms [--data-dir DIR] [--bind ADDR] [--port N] [--tls-port N (0 = off)] "
-               "[--threads N]\n";
+               "[--threads N]\n"
+               "       [--quota-profile exam|current|off] [--quota-scale X] [--quota REGION=RATE]...\n";
   std::exit(2);
 }
 
@@ -60,7 +63,13 @@ Flags ParseFlags(int argc, char** argv) {
         flags.server.tls_port = std::stoi(value);
       else if (arg == "--threads")
         flags.server.threads = std::stoi(value);
-      else if (arg == "--help" || arg == "-h")
+      else if (arg == "--quota-profile")
+        flags.quota.profile = value;
+      else if (arg == "--quota-scale")
+        flags.quota.scale = std::stod(value);
+      else if (arg == "--quota") {
+        if (!kms::quota::AddOverride(flags.quota, value)) Usage("bad --quota " + value + " (REGION=RATE)");
+      } else if (arg == "--help" || arg == "-h")
         Usage("help");
       else
         Usage("unknown flag " + arg);
@@ -68,6 +77,7 @@ Flags ParseFlags(int argc, char** argv) {
       Usage("bad value for " + arg + ": " + value);
     }
   }
+  if (std::string bad = kms::quota::ValidateSettings(flags.quota); !bad.empty()) Usage(bad);
   return flags;
 }
 
@@ -113,7 +123,7 @@ int main(int argc, char** argv) {
                                                 common::crypto::DeriveKey(*master, "kms/backing-keys"));
   if (!registry.ok()) return Fail("key store", registry.error());
   kms::KmsService service(std::move(*registry), &clock);
-  kms::quota::AllowAll quota;
+  kms::quota::TokenBuckets quota(flags.quota);
   kms::protocol::ServiceCallers callers;
   callers.Add(kms::protocol::DeriveServiceCredential(*master, "s3"));
   kms::protocol::Pipeline pipeline(&service, identity_store, &clock, &quota, &callers);
@@ -131,6 +141,7 @@ int main(int argc, char** argv) {
   std::cerr << "s3lab-kms: listening on http://" << flags.server.bind << ":" << server.port();
   if (server.tls_port() > 0) std::cerr << " and https://" << flags.server.bind << ":" << server.tls_port();
   std::cerr << " (data " << flags.data_dir << ")" << std::endl;
+  std::cerr << "s3lab-kms: " << kms::quota::Describe(flags.quota) << std::endl;
   std::cout << "ready" << std::endl;
   server.Run();
   return 0;

@@ -36,4 +36,20 @@ store::SseInfo SealCustomerKey(const CustomerKey& key);
 // True when `key` is the one `stored` was written with (constant-time HMAC comparison).
 bool CustomerKeyMatches(const store::SseInfo& stored, const CustomerKey& key);
 
+// The customer key for a stored SSE-C version (or upload) from the request's headers (kCopySource reads
+// the copy-source headers), with AWS's error for each purpose: GET/HEAD/copy source without headers ->
+// 400 InvalidRequest "The object was stored using a form of Server Side Encryption. The correct
+// parameters must be provided to retrieve the object."; wrong key -> 403 AccessDenied "Requests
+// specifying Server Side Encryption with Customer provided keys must provide the correct secret key.";
+// kUploadPart without headers -> InvalidRequest "The multipart upload initiate requested encryption.
+// Subsequent part requests must include the appropriate encryption parameters."; kUploadPart with
+// another key -> InvalidRequest "The provided encryption parameters did not match the ones used
+// originally." (HEAD bodies are dropped by the pipeline.)
+common::Result<SecretBytes> OpenCustomerKey(const common::http::Request& request, const store::SseInfo& stored,
+                                            Purpose purpose);
+
+// For a stored object (or upload) that is NOT SSE-C: an error when SSE-C headers of `headers` were sent
+// anyway (AWS: 400 InvalidRequest "The encryption parameters are not applicable to this object."; verify).
+common::Status RejectCustomerKey(const common::http::Request& request, HeaderSet headers);
+
 }  // namespace emulator::sse

@@ -1,7 +1,6 @@
 // The request-quota stage of the KMS pipeline, called for the symmetric cryptographic operations after
-// authorization and before the operation (DESIGN.md "KMS quotas"). This issue ships the hook only:
-// AllowAll admits everything. The next issue plugs in token buckets per (account, region) answering
-// ThrottlingException (errors::Throttling()).
+// authorization and before the operation (DESIGN.md "KMS quotas"). The service uses TokenBuckets
+// (token_buckets.h: per account and region, rates from profiles.h); AllowAll is for tests.
 #pragma once
 
 #include <string>

@@ -153,7 +153,7 @@ class ServiceProcess:
 class Instance:
     """A fresh s3lab (S3 + KMS) on free ports with a temporary data dir. See the module comment."""
 
-    def __init__(self, tls=True, console=False, start_kms=True, keep=False):
+    def __init__(self, tls=True, console=False, start_kms=True, keep=False, kms_args=()):
         self.tmp = tempfile.mkdtemp(prefix="s3lab-it-")
         self.data_dir = os.path.join(self.tmp, "data")
         os.mkdir(self.data_dir)
@@ -172,7 +172,7 @@ class Instance:
             os.path.join(self.tmp, "s3.log"), child_env)
         self.kms = ServiceProcess("s3lab-kms", [
             KMS_BIN, "--data-dir", self.data_dir, "--bind", "127.0.0.1", "--port", str(self.kms_port),
-            "--tls-port", str(self.kms_tls_port)], os.path.join(self.tmp, "kms.log"), child_env)
+            "--tls-port", str(self.kms_tls_port), *kms_args], os.path.join(self.tmp, "kms.log"), child_env)
         self._creds = None
         self._closed = False
         for name in ("config", "credentials"):
