@@ -6,6 +6,7 @@
 //   reset    refuses while running; otherwise deletes the state files of the data dir
 //   clock    shows lab time; `clock +2d` advances it, `clock reset` sets the offset back to 0
 //   account  `account add <12 digits> [--name n]`: creates the account, prints its root keys
+//   load     `load kms GenerateDataKey --region R --rate N --seconds S`: KMS load at a fixed rate
 #pragma once
 
 #include <string>
@@ -21,5 +22,7 @@ int CmdEnv(const InstanceConfig& config, const std::vector<std::string>& args);
 int CmdReset(const InstanceConfig& config);
 int CmdClock(const InstanceConfig& config, const std::vector<std::string>& args);
 int CmdAccount(const InstanceConfig& config, const std::vector<std::string>& args);
+// `load kms OPERATION ...` (load_command.cc): a fixed-rate burst of KMS calls, per-second counts.
+int CmdLoad(const InstanceConfig& config, const std::vector<std::string>& args);
 
 }  // namespace runner

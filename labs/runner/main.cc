@@ -21,6 +21,7 @@ constexpr const char* kUsage = R"USAGE(usage: s3lab <command> [options]
   reset                  delete all state of the data dir (refused while running)
   clock [+2d|-1h|reset]  show or move the lab clock
   account add ID [--name NAME]   create another account, print its root keys
+  load kms OP --region R --rate N --seconds S [--key ID]   KMS calls at a fixed rate, per-second counts
   run LAB.yaml... [--auto]       run labs, guided (default) or straight through
   test                   (through ./s3lab) run every test
 
@@ -80,6 +81,7 @@ int main(int argc, char** argv) {
   if (command == "env") return runner::CmdEnv(*config, rest);
   if (command == "clock") return runner::CmdClock(*config, rest);
   if (command == "account") return runner::CmdAccount(*config, rest);
+  if (command == "load") return runner::CmdLoad(*config, rest);
   if (command == "run") return runner::RunLabsCommand(rest, *config);
   std::cerr << "s3lab: unknown command '" << command << "'\n\n" << kUsage;
   return 2;

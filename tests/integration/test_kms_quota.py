@@ -14,7 +14,8 @@ THROTTLED = "You have exceeded the rate at which you may call KMS. Reduce the fr
 
 
 class KmsQuotaTest(harness.InstanceTestCase):
-    instance_kwargs = {"kms_args": ["--quota", "us-west-1=0.01", "--quota", "sa-east-1=0.01"]}
+    instance_kwargs = {"kms_args": ["--quota", "us-west-1=0.01", "--quota", "sa-east-1=0.01",
+                                    "--quota", "ca-central-1=50"]}
 
     def test_second_call_in_a_spent_region_is_throttled_with_aws_text(self):
         kms = self.inst.client("kms", region="us-west-1")
@@ -51,6 +52,29 @@ class KmsQuotaTest(harness.InstanceTestCase):
         key = kms.create_key()["KeyMetadata"]["KeyId"]
         for _ in range(50):
             kms.generate_data_key(KeyId=key, KeySpec="AES_256")
+
+
+    def load(self, region, rate, seconds):
+        rc, out, err = self.inst.s3lab("load", "kms", "GenerateDataKey", "--region", region, "--rate", str(rate),
+                                       "--seconds", str(seconds))
+        self.assertEqual(rc, 0, out + err)
+        total = [line for line in out.splitlines() if line.startswith(" total")]
+        self.assertEqual(len(total), 1, out)
+        offered, accepted, throttled, failed = (int(x) for x in total[0].split()[1:])
+        return offered, accepted, throttled, failed, out
+
+    def test_load_command_counts_every_request_as_accepted_or_throttled(self):
+        # 100 req/s against a 50 req/s quota: some are throttled, none lost or failed.
+        offered, accepted, throttled, failed, out = self.load("ca-central-1", 100, 3)
+        self.assertEqual(offered, 300, out)
+        self.assertEqual(accepted + throttled, 300, out)
+        self.assertEqual(failed, 0, out)
+        self.assertGreater(throttled, 0, out)
+        self.assertGreaterEqual(accepted, 50, out)  # at least the one-second burst
+        self.assertIn("second    offered   accepted  throttled     failed", out)
+        # The same load in a 30,000 region is never throttled.
+        offered, accepted, throttled, failed, out = self.load("us-east-1", 100, 2)
+        self.assertEqual((offered, accepted, throttled, failed), (200, 200, 0, 0), out)
 
 
 if __name__ == "__main__":

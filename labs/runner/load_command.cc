@@ -1,0 +1,89 @@
+// `s3lab load kms OPERATION --region R --rate N --seconds S [--key ID] [--connections C] [--account ID]`:
+// the load engine (load.h) from the command line, signed as the root user of the account (default
+// 111122223333). Prints one row per second as it completes, then totals and the accepted rate over
+// seconds 2..N (the first second may spend the one-second burst).
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "common/identity/identity_store.h"
+#include "labs/runner/commands.h"
+#include "labs/runner/load.h"
+#include "labs/runner/state.h"
+
+namespace runner {
+namespace {
+
+int Usage() {
+  std::cerr << "usage: s3lab load kms OPERATION [--region R] [--rate N] [--seconds S] [--key ID] "
+               "[--connections C] [--account ID]\n"
+               "  OPERATION: GenerateDataKey, GenerateDataKeyWithoutPlaintext, Encrypt, Decrypt, GenerateRandom\n";
+  return 2;
+}
+
+}  // namespace
+
+int CmdLoad(const InstanceConfig& config, const std::vector<std::string>& args) {
+  if (args.size() < 2 || args[0] != "kms") return Usage();
+  LoadSpec spec;
+  spec.operation = args[1];
+  spec.region = config.region;
+  spec.port = config.kms_port;
+  std::string account_id = common::identity::kDefaultAccountId;
+  try {
+    for (size_t i = 2; i < args.size(); ++i) {
+      if (i + 1 >= args.size()) return Usage();
+      const std::string& flag = args[i];
+      const std::string& value = args[++i];
+      if (flag == "--region")
+        spec.region = value;
+      else if (flag == "--rate")
+        spec.rate = std::stod(value);
+      else if (flag == "--seconds")
+        spec.seconds = std::stoi(value);
+      else if (flag == "--key")
+        spec.key_id = value;
+      else if (flag == "--connections")
+        spec.connections = std::stoi(value);
+      else if (flag == "--account")
+        account_id = value;
+      else
+        return Usage();
+    }
+  } catch (const std::exception&) {
+    return Usage();
+  }
+  auto account = LoadAccount(config, account_id);
+  if (!account.ok()) {
+    std::cerr << "s3lab: " << account.error().message << "\n";
+    return 1;
+  }
+  common::sigv4::Credentials creds{account->root_access_key_id, account->root_secret_access_key, ""};
+  std::cout << "KMS " << spec.operation << " at " << spec.rate << " req/s for " << spec.seconds << " s in "
+            << spec.region << " (account " << account_id << ")\n"
+            << LoadHeader() << std::endl;
+  auto result = RunLoad(spec, creds, [](const LoadSecond& s) { std::cout << LoadRow(s) << std::endl; });
+  if (!result.ok()) {
+    std::cerr << "s3lab load: " << result.error().message << "\n";
+    return 1;
+  }
+  LoadSecond total;
+  int64_t steady_accepted = 0;
+  for (const auto& s : result->seconds) {
+    if (s.second > spec.seconds) std::cout << LoadRow(s) << "  (late: sent after the last second)\n";
+    total.offered += s.offered;
+    total.accepted += s.accepted;
+    total.throttled += s.throttled;
+    total.failed += s.failed;
+    if (s.second >= 2 && s.second <= spec.seconds) steady_accepted += s.accepted;
+  }
+  std::cout << " total " << LoadRow(total).substr(6) << "\n";
+  if (spec.seconds >= 2)
+    std::cout << "accepted over seconds 2-" << spec.seconds << ": "
+              << steady_accepted / (spec.seconds - 1) << " req/s\n";
+  std::cout << "key " << result->key_arn << ", " << result->connections << " connections\n";
+  if (!result->first_failure.empty()) std::cout << "first failure: " << result->first_failure << "\n";
+  return total.failed == 0 ? 0 : 1;
+}
+
+}  // namespace runner
