@@ -44,6 +44,15 @@ std::string UpBanner(const InstanceConfig& c, bool detached) {
   s += "  KMS           http://127.0.0.1:" + port(c.kms_port) +
        (c.kms_tls_port ? "   https://127.0.0.1:" + port(c.kms_tls_port) : "") + "\n";
   if (c.console_port) s += "  Console       http://127.0.0.1:" + port(c.console_port) + "/\n";
+  s += "  KMS quotas    profile " + c.kms_quota_profile +
+       (c.kms_quota_profile == "exam"
+            ? " (5,500 req/s; 10,000 in us-east-2, ap-southeast-1/-2, ap-northeast-1, eu-central-1, eu-west-2; "
+              "30,000 in us-east-1, us-west-2, eu-west-1)"
+            : c.kms_quota_profile == "current" ? " (10,000 / 20,000 / 100,000 req/s, today's AWS figures)"
+                                               : " (no quota)") +
+       (c.kms_quota_scale == "1" ? "" : ", scaled x" + c.kms_quota_scale);
+  for (const auto& [region, rate] : c.kms_quotas) s += ", " + region + " " + rate + " req/s";
+  s += "\n";
   auto account = LoadAccount(c, common::identity::kDefaultAccountId);
   s += "\nPaste into your shell (or run: eval \"$(./s3lab env)\"); the keys are the root user of account " +
        std::string(common::identity::kDefaultAccountId) + ":\n";

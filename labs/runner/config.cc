@@ -33,6 +33,8 @@ constexpr Setting kSettings[] = {
     {"--kms-tls-port", "S3LAB_KMS_TLS_PORT", "kms_tls_port"},
     {"--console-port", "S3LAB_CONSOLE_PORT", "console_port"},
     {"--region", "S3LAB_REGION", "region"},
+    {"--kms-quota-profile", "S3LAB_KMS_QUOTA_PROFILE", "kms_quota_profile"},
+    {"--kms-quota-scale", "S3LAB_KMS_QUOTA_SCALE", "kms_quota_scale"},
 };
 
 common::Status Apply(InstanceConfig* c, const std::string& key, const std::string& value,
@@ -43,6 +45,20 @@ common::Status Apply(InstanceConfig* c, const std::string& key, const std::strin
   }
   if (key == "region") {
     c->region = value;
+    return common::Ok{};
+  }
+  if (key == "kms_quota_profile") {
+    if (value != "exam" && value != "current" && value != "off")
+      return MakeError("InvalidArgument", origin + ": KMS quota profile '" + value + "' (exam, current or off)", 2);
+    c->kms_quota_profile = value;
+    return common::Ok{};
+  }
+  if (key == "kms_quota_scale") {
+    char* end = nullptr;
+    double scale = std::strtod(value.c_str(), &end);
+    if (value.empty() || *end != '\0' || !(scale > 0))
+      return MakeError("InvalidArgument", origin + ": KMS quota scale '" + value + "' is not a positive number", 2);
+    c->kms_quota_scale = value;
     return common::Ok{};
   }
   int port = 0;
@@ -73,6 +89,9 @@ common::Status ApplyConfigFile(InstanceConfig* c, const std::string& path) {
   try {
     for (const auto& s : kSettings) {
       if (root[s.yaml]) S3LAB_TRY(Apply(c, s.yaml, root[s.yaml].as<std::string>(), path));
+    }
+    if (root["kms_quotas"]) {
+      for (const auto& kv : root["kms_quotas"]) c->kms_quotas[kv.first.as<std::string>()] = kv.second.as<std::string>();
     }
     if (root["accounts"]) {
       for (const auto& a : root["accounts"]) {

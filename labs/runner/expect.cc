@@ -156,6 +156,18 @@ CheckResult Evaluate(const Expect& e, const Outcome& o) {
             path + ": expected " + std::to_string(want) + " entries, got " + std::to_string(got));
     });
   }
+  for (const auto* bounds : {&e.json_min, &e.json_max}) {
+    const bool min = bounds == &e.json_min;
+    for (const auto& [path, bound] : *bounds) {
+      with_json(path, [&](const std::optional<nlohmann::json>& v) {
+        if (!v || !v->is_number()) return check(false, "", path + " is not a number");
+        double got = v->get<double>();
+        std::string text = JsonToText(*v), want = JsonToText(nlohmann::json(bound));
+        check(min ? got >= bound : got <= bound, path + " = " + text + (min ? " >= " : " <= ") + want,
+              path + ": expected " + (min ? ">= " : "<= ") + want + ", got " + text);
+      });
+    }
+  }
   for (const auto& [name, want] : e.headers) {
     const std::string* got = Header(o, name);
     check(got && *got == want, name + ": " + want,
@@ -186,6 +198,8 @@ common::Result<Expect> SubstituteExpect(const Expect& in, const Vars& vars) {
       S3LAB_TRY(sub(&v));
     }
   for (auto& [k, v] : e.json_count) S3LAB_TRY(sub(&k));
+  for (auto* bounds : {&e.json_min, &e.json_max})
+    for (auto& [k, v] : *bounds) S3LAB_TRY(sub(&k));
   return e;
 }
 

@@ -1,6 +1,6 @@
 // The lab file model and its parser. A lab is one YAML file (format in labs/README.md):
 //   id, title, topics, intro, optional vars, files, setup {accounts, users, buckets, keys}, steps.
-// A step is exactly one of run / shell / http / clock / say (say alone = text only), plus optional
+// A step is exactly one of run / shell / http / clock / burst / say (say alone = text only), plus optional
 // say, as, save, expect, timeout. Parsing is strict: unknown keys, wrong types and references to
 // variables that nothing defines before their use are errors that name the file and line, so a typo
 // in a lab fails at load time rather than half-way through a class.
@@ -36,6 +36,8 @@ struct Expect {
   Pairs json;                                           // path -> expected scalar text
   std::vector<std::string> json_absent;                 // paths that must not exist
   std::vector<std::pair<std::string, int>> json_count;  // path -> array/object size
+  std::vector<std::pair<std::string, double>> json_min;  // path -> number the value must be >=
+  std::vector<std::pair<std::string, double>> json_max;  // path -> number the value must be <=
   Pairs headers;                                        // header name -> expected value
   std::vector<std::string> headers_absent;
 };
@@ -51,7 +53,17 @@ struct HttpRequest {
   std::string region;  // signing region; "" = the instance region
 };
 
-enum class StepKind { kSay, kRun, kShell, kHttp, kClock };
+// A burst of one KMS cryptographic call at a fixed rate (labs/runner/load.h). Texts, so they may use
+// variables; numbers are checked when the step runs.
+struct BurstSpec {
+  std::string operation = "GenerateDataKey";
+  std::string region;   // "" = the instance region
+  std::string rate;     // requests per second
+  std::string seconds = "3";
+  std::string key;      // "" = a new key for the burst
+};
+
+enum class StepKind { kSay, kRun, kShell, kHttp, kClock, kBurst };
 
 struct Step {
   int line = 0;  // 1-based line in the lab file
@@ -60,6 +72,7 @@ struct Step {
   std::string command;  // run / shell
   HttpRequest http;
   std::string clock;        // duration text, e.g. +2d
+  BurstSpec burst;
   std::string as = "root";  // root | anonymous | <user> | root@<account> | <user>@<account>
   std::vector<SaveRule> save;
   Expect expect;

@@ -62,7 +62,7 @@ Expect ParseExpect(const YAML::Node& n) {
   CheckKeys(n,
             {"exit_code", "status", "error_code", "stdout_contains", "stdout_not_contains", "not_contains",
              "body_contains", "body_not_contains", "stderr_contains", "matches", "regex", "json",
-             "json_absent", "json_count", "headers", "headers_absent"},
+             "json_absent", "json_count", "json_min", "json_max", "headers", "headers_absent"},
             "expect");
   Expect e;
   if (n["exit_code"]) e.exit_code = Int(n["exit_code"], "exit_code");
@@ -98,6 +98,16 @@ Expect ParseExpect(const YAML::Node& n) {
     for (const auto& kv : n["json_count"])
       e.json_count.emplace_back(Str(kv.first, "path"), Int(kv.second, "count"));
   }
+  for (const char* key : {"json_min", "json_max"}) {
+    if (!n[key]) continue;
+    if (!n[key].IsMap()) throw Bad(n[key], std::string("`") + key + "` must be a mapping of path to number");
+    for (const auto& kv : n[key]) {
+      double bound = 0;
+      if (!kv.second.IsScalar() || !YAML::convert<double>::decode(kv.second, bound))
+        throw Bad(kv.second, std::string(key) + " values are numbers");
+      (std::string(key) == "json_min" ? e.json_min : e.json_max).emplace_back(Str(kv.first, "path"), bound);
+    }
+  }
   return e;
 }
 
@@ -128,9 +138,22 @@ HttpRequest ParseHttp(const YAML::Node& n) {
   return h;
 }
 
+BurstSpec ParseBurst(const YAML::Node& n) {
+  if (!n.IsMap()) throw Bad(n, "`burst` must be a mapping (operation, region, rate, seconds, key)");
+  CheckKeys(n, {"operation", "region", "rate", "seconds", "key"}, "burst");
+  BurstSpec b;
+  if (!n["rate"]) throw Bad(n, "a burst needs a `rate` (requests per second)");
+  b.rate = Str(n["rate"], "rate");
+  if (n["operation"]) b.operation = Str(n["operation"], "operation");
+  if (n["region"]) b.region = Str(n["region"], "region");
+  if (n["seconds"]) b.seconds = Str(n["seconds"], "seconds");
+  if (n["key"]) b.key = Str(n["key"], "key");
+  return b;
+}
+
 Step ParseStep(const YAML::Node& n) {
-  if (!n.IsMap()) throw Bad(n, "a step is a mapping (run, shell, http, clock or say)");
-  CheckKeys(n, {"say", "run", "shell", "http", "clock", "as", "save", "expect", "timeout"}, "step");
+  if (!n.IsMap()) throw Bad(n, "a step is a mapping (run, shell, http, clock, burst or say)");
+  CheckKeys(n, {"say", "run", "shell", "http", "clock", "burst", "as", "save", "expect", "timeout"}, "step");
   Step s;
   s.line = Line(n);
   int kinds = 0;
@@ -138,13 +161,15 @@ Step ParseStep(const YAML::Node& n) {
   if (n["shell"]) s.kind = StepKind::kShell, s.command = Str(n["shell"], "shell"), ++kinds;
   if (n["http"]) s.kind = StepKind::kHttp, s.http = ParseHttp(n["http"]), ++kinds;
   if (n["clock"]) s.kind = StepKind::kClock, s.clock = Str(n["clock"], "clock"), ++kinds;
-  if (kinds > 1) throw Bad(n, "a step has exactly one of run, shell, http, clock");
+  if (n["burst"]) s.kind = StepKind::kBurst, s.burst = ParseBurst(n["burst"]), ++kinds;
+  if (kinds > 1) throw Bad(n, "a step has exactly one of run, shell, http, clock, burst");
   if (n["say"]) s.say = Str(n["say"], "say");
-  if (kinds == 0 && s.say.empty()) throw Bad(n, "a step needs one of run, shell, http, clock or say");
+  if (kinds == 0 && s.say.empty()) throw Bad(n, "a step needs one of run, shell, http, clock, burst or say");
   if (n["as"]) {
     s.as = Str(n["as"], "as");
-    if (s.kind != StepKind::kRun && s.kind != StepKind::kHttp && s.kind != StepKind::kShell)
-      throw Bad(n["as"], "`as` applies to run, shell and http steps");
+    if (s.kind != StepKind::kRun && s.kind != StepKind::kHttp && s.kind != StepKind::kShell &&
+        s.kind != StepKind::kBurst)
+      throw Bad(n["as"], "`as` applies to run, shell, http and burst steps");
   }
   if (n["save"]) {
     if (kinds == 0 || s.kind == StepKind::kClock)
@@ -235,8 +260,9 @@ void CheckVariables(const Lab& lab, const YAML::Node& root) {
   for (const auto& b : lab.buckets) need(b.name + b.region, b.line);
   for (const auto& k : lab.keys) need(k.alias + k.description, k.line);
   for (const auto& s : lab.steps) {
-    std::string all =
-        s.say + s.command + s.clock + s.as + s.http.path + s.http.body + s.http.host + s.http.method;
+    std::string all = s.say + s.command + s.clock + s.as + s.http.path + s.http.body + s.http.host +
+                      s.http.method + s.burst.operation + s.burst.region + s.burst.rate + s.burst.seconds +
+                      s.burst.key;
     for (const auto& [k, v] : s.http.headers) all += k + v;
     const Expect& e = s.expect;
     if (e.error_code) all += *e.error_code;

@@ -10,6 +10,8 @@
 // changes a result), AWS_EC2_METADATA_DISABLED=true and AWS_PAGER="".
 #pragma once
 
+#include <ostream>
+
 #include <map>
 #include <optional>
 #include <string>
@@ -49,6 +51,14 @@ Outcome ExecuteCommand(const RunContext& ctx, const std::string& command,
 // and the error text in stderr_text.
 Outcome ExecuteHttp(const RunContext& ctx, const HttpRequest& request,
                     const std::optional<common::sigv4::Credentials>& creds, int timeout_seconds);
+
+// Runs an already substituted burst (load.h) signed as `creds`. stdout_text is a JSON summary
+// ({"operation", "region", "rate", "seconds", "offered", "accepted", "throttled", "failed",
+// "accepted_per_second" (seconds 2..N), "per_second": [{second, offered, accepted, throttled, failed}]})
+// for expect/save; `live`, when set, gets the per-second table as it runs. A bad number or a setup
+// failure (e.g. the key cannot be made) is an Outcome with exit_code 1 and the reason in stderr_text.
+Outcome ExecuteBurst(const RunContext& ctx, const BurstSpec& burst, const common::sigv4::Credentials& creds,
+                     std::ostream* live);
 
 // Shell-quotes one argument for display and for setup commands ('...' when needed).
 std::string ShellQuote(const std::string& s);

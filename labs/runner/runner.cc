@@ -71,6 +71,8 @@ const char* KindName(StepKind k) {
       return "http";
     case StepKind::kClock:
       return "clock";
+    case StepKind::kBurst:
+      return "burst";
     case StepKind::kSay:
       return "say";
   }
@@ -255,6 +257,7 @@ class LabRunner {
     const std::string who = as.ok() && *as != "root" ? "   (as " + *as + ")" : "";
 
     HttpRequest http = step.http;
+    BurstSpec burst = step.burst;
     std::string text;
     if (step.kind == StepKind::kHttp) {
       for (std::string* f : {&http.method, &http.path, &http.body, &http.host, &http.region}) {
@@ -274,6 +277,18 @@ class LabRunner {
       *shown = http.method + " " + (http.tls ? "https" : "http") + " " + http.path + "  [" + http.service +
                (http.host.empty() ? "" : ", Host: " + http.host) + "]" +
                (as.ok() ? (*as == "anonymous" ? "  (anonymous)" : "  (signed as " + *as + ")") : "");
+    } else if (step.kind == StepKind::kBurst) {
+      for (std::string* f : {&burst.operation, &burst.region, &burst.rate, &burst.seconds, &burst.key}) {
+        auto r = ctx_.vars.Substitute(*f);
+        if (!r.ok())
+          errors->push_back(r.error().message);
+        else
+          *f = *r;
+      }
+      if (burst.region.empty()) burst.region = ctx_.config.region;
+      *shown = "s3lab load kms " + burst.operation + " --region " + burst.region + " --rate " + burst.rate +
+               " --seconds " + burst.seconds + (burst.key.empty() ? "" : " --key " + burst.key);
+      if (!creds) errors->push_back("a burst is signed: `as` cannot be anonymous");
     } else {
       auto r = ctx_.vars.Substitute(step.kind == StepKind::kClock ? step.clock : step.command);
       if (!r.ok())
@@ -325,6 +340,9 @@ class LabRunner {
                                FormatOffset(*offset) + ")\n";
         break;
       }
+      case StepKind::kBurst:
+        *outcome = ExecuteBurst(ctx_, burst, *creds, opt_.auto_mode ? nullptr : &out_);
+        break;
       case StepKind::kSay:
         break;
     }

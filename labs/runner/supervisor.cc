@@ -99,7 +99,13 @@ class Supervisor {
     kms_.args = {"--data-dir", config_.data_dir,
                  "--bind",     "127.0.0.1",
                  "--port",     std::to_string(config_.kms_port),
-                 "--tls-port", std::to_string(config_.kms_tls_port)};
+                 "--tls-port", std::to_string(config_.kms_tls_port),
+                 "--quota-profile", config_.kms_quota_profile,
+                 "--quota-scale", config_.kms_quota_scale};
+    for (const auto& [region, rate] : config_.kms_quotas) {
+      kms_.args.push_back("--quota");
+      kms_.args.push_back(region + "=" + rate);
+    }
     for (Service* s : {&s3_, &kms_}) {
       if (::access(s->binary.c_str(), X_OK) != 0)
         return s->binary + " is missing: build it first (./s3lab up builds everything)";
