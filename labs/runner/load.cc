@@ -184,6 +184,44 @@ common::Result<LoadResult> RunLoad(const LoadSpec& spec, const common::sigv4::Cr
   return result;
 }
 
+LoadSecond LoadTotals(const LoadResult& result) {
+  LoadSecond total;
+  for (const auto& s : result.seconds) {
+    total.offered += s.offered;
+    total.accepted += s.accepted;
+    total.throttled += s.throttled;
+    total.failed += s.failed;
+  }
+  return total;
+}
+
+std::string LoadSummaryJson(const LoadSpec& spec, const LoadResult& result) {
+  LoadSecond total = LoadTotals(result);
+  int64_t steady = 0;
+  nlohmann::ordered_json per_second = nlohmann::ordered_json::array();
+  for (const auto& s : result.seconds) {
+    if (s.second >= 2 && s.second <= spec.seconds) steady += s.accepted;
+    per_second.push_back({{"second", s.second},
+                          {"offered", s.offered},
+                          {"accepted", s.accepted},
+                          {"throttled", s.throttled},
+                          {"failed", s.failed}});
+  }
+  nlohmann::ordered_json summary = {{"operation", spec.operation},
+                                    {"region", spec.region},
+                                    {"rate", spec.rate},
+                                    {"seconds", spec.seconds},
+                                    {"key", result.key_arn},
+                                    {"offered", total.offered},
+                                    {"accepted", total.accepted},
+                                    {"throttled", total.throttled},
+                                    {"failed", total.failed},
+                                    {"accepted_per_second", spec.seconds >= 2 ? steady / (spec.seconds - 1)
+                                                                              : total.accepted},
+                                    {"per_second", per_second}};
+  return summary.dump(2) + "\n";
+}
+
 std::string LoadHeader() { return "second    offered   accepted  throttled     failed"; }
 
 std::string LoadRow(const LoadSecond& s) {

@@ -53,6 +53,13 @@ struct LoadResult {
 common::Result<LoadResult> RunLoad(const LoadSpec& spec, const common::sigv4::Credentials& credentials,
                                    const std::function<void(const LoadSecond&)>& on_second = {});
 
+// The result as JSON (lab `burst` output and `s3lab load --json`): operation, region, rate, seconds, key,
+// offered, accepted, throttled, failed, accepted_per_second (mean over seconds 2..N, or second 1 when
+// N = 1) and per_second[] {second, offered, accepted, throttled, failed}.
+std::string LoadSummaryJson(const LoadSpec& spec, const LoadResult& result);
+// Sum of every second (late ones included); .second = 0.
+LoadSecond LoadTotals(const LoadResult& result);
+
 // A fixed-width table row / header for the per-second counts.
 std::string LoadHeader();
 std::string LoadRow(const LoadSecond& s);

@@ -1,7 +1,8 @@
 // `s3lab load kms OPERATION --region R --rate N --seconds S [--key ID] [--connections C] [--account ID]`:
 // the load engine (load.h) from the command line, signed as the root user of the account (default
 // 111122223333). Prints one row per second as it completes, then totals and the accepted rate over
-// seconds 2..N (the first second may spend the one-second burst).
+// seconds 2..N (the first second may spend the one-second burst). --json prints only the summary of
+// load.h LoadSummaryJson (the live rows are read while replies may still be in flight; the JSON is final).
 #include <iostream>
 #include <string>
 #include <vector>
@@ -16,7 +17,7 @@ namespace {
 
 int Usage() {
   std::cerr << "usage: s3lab load kms OPERATION [--region R] [--rate N] [--seconds S] [--key ID] "
-               "[--connections C] [--account ID]\n"
+               "[--connections C] [--account ID] [--json]\n"
                "  OPERATION: GenerateDataKey, GenerateDataKeyWithoutPlaintext, Encrypt, Decrypt, GenerateRandom\n";
   return 2;
 }
@@ -30,8 +31,13 @@ int CmdLoad(const InstanceConfig& config, const std::vector<std::string>& args) 
   spec.region = config.region;
   spec.port = config.kms_port;
   std::string account_id = common::identity::kDefaultAccountId;
+  bool json = false;
   try {
     for (size_t i = 2; i < args.size(); ++i) {
+      if (args[i] == "--json") {
+        json = true;
+        continue;
+      }
       if (i + 1 >= args.size()) return Usage();
       const std::string& flag = args[i];
       const std::string& value = args[++i];
@@ -59,22 +65,25 @@ int CmdLoad(const InstanceConfig& config, const std::vector<std::string>& args) 
     return 1;
   }
   common::sigv4::Credentials creds{account->root_access_key_id, account->root_secret_access_key, ""};
-  std::cout << "KMS " << spec.operation << " at " << spec.rate << " req/s for " << spec.seconds << " s in "
+  if (!json)
+    std::cout << "KMS " << spec.operation << " at " << spec.rate << " req/s for " << spec.seconds << " s in "
             << spec.region << " (account " << account_id << ")\n"
             << LoadHeader() << std::endl;
-  auto result = RunLoad(spec, creds, [](const LoadSecond& s) { std::cout << LoadRow(s) << std::endl; });
+  auto result = RunLoad(spec, creds, [json](const LoadSecond& s) {
+    if (!json) std::cout << LoadRow(s) << std::endl;
+  });
   if (!result.ok()) {
     std::cerr << "s3lab load: " << result.error().message << "\n";
     return 1;
   }
-  LoadSecond total;
+  LoadSecond total = LoadTotals(*result);
+  if (json) {
+    std::cout << LoadSummaryJson(spec, *result);
+    return total.failed == 0 ? 0 : 1;
+  }
   int64_t steady_accepted = 0;
   for (const auto& s : result->seconds) {
     if (s.second > spec.seconds) std::cout << LoadRow(s) << "  (late: sent after the last second)\n";
-    total.offered += s.offered;
-    total.accepted += s.accepted;
-    total.throttled += s.throttled;
-    total.failed += s.failed;
     if (s.second >= 2 && s.second <= spec.seconds) steady_accepted += s.accepted;
   }
   std::cout << " total " << LoadRow(total).substr(6) << "\n";
