@@ -127,6 +127,7 @@ int main(int argc, char** argv) {
   kms::protocol::ServiceCallers callers;
   callers.Add(kms::protocol::DeriveServiceCredential(*master, "s3"));
   kms::protocol::Pipeline pipeline(&service, identity_store, &clock, &quota, &callers);
+  flags.server.quota_stats = [&quota] { return kms::quota::StatsJson(quota); };
 
   kms::KmsServer server(&pipeline);
   auto bound = server.Bind(flags.server);

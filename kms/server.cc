@@ -9,7 +9,17 @@ KmsServer::KmsServer(const protocol::Pipeline* pipeline) : pipeline_(pipeline) {
 
 KmsServer::~KmsServer() { Stop(); }
 
-void KmsServer::Install(httplib::Server& server, bool tls) {
+void KmsServer::Install(httplib::Server& server, bool tls, const std::function<std::string()>& quota_stats) {
+  if (quota_stats) {
+    server.Get("/_s3lab/quota-stats", [quota_stats](const httplib::Request& req, httplib::Response& res) {
+      if (req.remote_addr != "127.0.0.1" && req.remote_addr != "::1") {
+        res.status = 403;
+        return;
+      }
+      res.set_header("Cache-Control", "no-store");
+      res.set_content(quota_stats(), "application/json");
+    });
+  }
   auto handler = [this, tls](const httplib::Request& req, httplib::Response& res) {
     common::http::Request request = common::http::FromHttplib(req, tls);
     protocol::Reply reply = pipeline_->Handle(request, req.body);
@@ -35,7 +45,7 @@ common::Status KmsServer::Bind(const ServerConfig& config) {
   options.threads = config.threads;
   http_ = std::make_unique<httplib::Server>();
   common::http::Configure(*http_, options);
-  Install(*http_, false);
+  Install(*http_, false, config.quota_stats);
   port_ = http_->bind_to_port(config.bind, config.port) ? config.port : -1;
   if (port_ < 0)
     return errors::Internal("cannot listen on " + config.bind + ":" + std::to_string(config.port) +

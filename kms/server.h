@@ -6,6 +6,7 @@
 
 #include <httplib.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -22,6 +23,9 @@ struct ServerConfig {
   std::string cert_path;
   std::string key_path;
   int threads = 24;
+  // GET /_s3lab/quota-stats on the HTTP listener (loopback callers only): this JSON, for the console's
+  // KMS rate chart. Not an AWS API, read-only, holds only request counts. Empty = not served.
+  std::function<std::string()> quota_stats;
 };
 
 class KmsServer {
@@ -38,7 +42,7 @@ class KmsServer {
   int tls_port() const { return tls_port_; }
 
  private:
-  void Install(httplib::Server& server, bool tls);
+  void Install(httplib::Server& server, bool tls, const std::function<std::string()>& quota_stats = {});
 
   const protocol::Pipeline* pipeline_;
   std::unique_ptr<httplib::Server> http_;

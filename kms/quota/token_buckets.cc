@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include <nlohmann/json.hpp>
+
 #include "kms/model/errors.h"
 
 namespace kms::quota {
@@ -106,6 +108,20 @@ std::vector<RegionStats> TokenBuckets::Stats() const {
     out.push_back(std::move(r));
   }
   return out;
+}
+
+std::string StatsJson(const TokenBuckets& buckets) {
+  nlohmann::ordered_json regions = nlohmann::ordered_json::array();
+  for (const auto& r : buckets.Stats()) {
+    nlohmann::ordered_json seconds = nlohmann::ordered_json::array();
+    for (const auto& s : r.seconds)
+      seconds.push_back({{"t", s.epoch_second}, {"accepted", s.accepted}, {"throttled", s.throttled}});
+    regions.push_back({{"account", r.account_id}, {"region", r.region}, {"rate", r.rate}, {"seconds", seconds}});
+  }
+  nlohmann::ordered_json out = {{"profile", buckets.settings().profile},
+                                {"scale", buckets.settings().scale},
+                                {"regions", regions}};
+  return out.dump();
 }
 
 }  // namespace kms::quota

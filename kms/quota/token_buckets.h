@@ -56,4 +56,8 @@ class TokenBuckets final : public QuotaGate {
   std::map<std::string, std::unique_ptr<Bucket>> buckets_;  // "account/region"
 };
 
+// {"profile", "scale", "regions": [{"account", "region", "rate", "seconds": [{"t" (epoch s), "accepted",
+// "throttled"}]}]} for GET /_s3lab/quota-stats (console chart).
+std::string StatsJson(const TokenBuckets& buckets);
+
 }  // namespace kms::quota

@@ -3,7 +3,9 @@ so their automatic retries of ThrottlingException happen too). us-west-1 gets a 
 per 100 s (--quota us-west-1=0.01: the bucket holds one request; sa-east-1 the same for the CLI test), so the second cryptographic call is
 throttled whatever the machine's speed; us-east-1 keeps the exam profile's 30,000/s. Rates themselves
 are measured in bench/, never timed here."""
+import json
 import unittest
+import urllib.request
 
 import botocore.config
 import botocore.exceptions
@@ -72,6 +74,16 @@ class KmsQuotaTest(harness.InstanceTestCase):
         self.assertGreater(throttled, 0, out)
         self.assertGreaterEqual(accepted, 50, out)  # at least the one-second burst
         self.assertIn("second    offered   accepted  throttled     failed", out)
+        # The service's own per-second counts (the console's chart) agree with the load generator.
+        with urllib.request.urlopen(f"{self.inst.endpoint('kms')}/_s3lab/quota-stats") as r:
+            stats = json.load(r)
+        self.assertEqual(stats["profile"], "exam")
+        region = [x for x in stats["regions"] if x["region"] == "ca-central-1"]
+        self.assertEqual(len(region), 1, stats)
+        self.assertEqual(region[0]["rate"], 50)
+        self.assertEqual(region[0]["account"], harness.ACCOUNT_ID)
+        self.assertEqual(sum(s["accepted"] for s in region[0]["seconds"]), accepted)
+        self.assertEqual(sum(s["throttled"] for s in region[0]["seconds"]), throttled)
         # The same load in a 30,000 region is never throttled.
         offered, accepted, throttled, failed, out = self.load("us-east-1", 100, 2)
         self.assertEqual((offered, accepted, throttled, failed), (200, 200, 0, 0), out)
