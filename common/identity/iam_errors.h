@@ -18,6 +18,16 @@ inline AwsError NoSuchUserPolicy(const std::string& user, const std::string& pol
   return MakeError("NoSuchEntity", "The user policy with name " + policy + " cannot be found.", 404)
       .With("UserName", user);
 }
+inline AwsError NoSuchMfaDevice(const std::string& serial) {
+  return MakeError("NoSuchEntity", "VirtualMFADevice with serial number " + serial + " doesn't exist.", 404);
+}
+inline AwsError MfaDeviceAlreadyExists(const std::string& name) {
+  return MakeError("EntityAlreadyExists", "MFADevice entity at the same path and name already exists.", 409)
+      .With("DeviceName", name);
+}
+inline AwsError MfaDeviceInUse() {
+  return MakeError("EntityAlreadyExists", "MFA Device is already in use.", 409);
+}
 inline AwsError NoSuchAccessKey(const std::string& key_id) {
   return MakeError("NoSuchEntity", "The Access Key with id " + key_id + " cannot be found.", 404);
 }

@@ -54,6 +54,21 @@ struct ManagedPolicy {
   int64_t create_millis = 0;
 };
 
+// An IAM virtual MFA device (CreateVirtualMFADevice). The TOTP seed is a lab secret, stored as given
+// like access keys; enable/assign binds it to one IAM user or to the account's root user.
+struct MfaDevice {
+  std::string account_id;
+  std::string serial;       // arn:aws:iam::<account>:mfa/<path without leading '/'><name>
+  std::string name;
+  std::string path = "/";
+  std::string seed;         // raw TOTP secret bytes (20 random bytes); Base32 on the wire
+  bool assigned = false;
+  bool root = false;        // assigned to the root user (user_name empty)
+  std::string user_name;    // assigned IAM user
+  int64_t create_millis = 0;
+  int64_t enable_millis = 0;
+};
+
 // A resolved access key: the secret to check the signature and the principal it belongs to, with the
 // identity policies (inline + attached managed) that apply to it, as JSON texts named for explanations.
 struct KeyInfo {
@@ -122,6 +137,18 @@ class IdentityStore {
   // status: "Active" | "Inactive". Inactive keys stop resolving in LookupAccessKey.
   virtual Status UpdateAccessKey(const std::string& account_id, const std::string& user_name,
                                  const std::string& access_key_id, const std::string& status);
+
+  // Virtual MFA devices (sqlite_identity_store_mfa.cc). EntityAlreadyExists (409) for a taken name or
+  // an already assigned device, NoSuchEntity (404) for an unknown serial, DeleteConflict while assigned.
+  virtual Result<MfaDevice> CreateMfaDevice(const std::string& account_id, const std::string& name,
+                                            const std::string& path, const std::string& seed);
+  virtual Result<MfaDevice> GetMfaDevice(const std::string& account_id, const std::string& serial);
+  virtual std::vector<MfaDevice> ListMfaDevices(const std::string& account_id);
+  // user_name "" = the root user.
+  virtual Status AssignMfaDevice(const std::string& account_id, const std::string& serial,
+                                 const std::string& user_name);
+  virtual Status UnassignMfaDevice(const std::string& account_id, const std::string& serial);
+  virtual Status DeleteMfaDevice(const std::string& account_id, const std::string& serial);
 };
 
 // The default lab account of README: 111122223333, named "lab".

@@ -37,6 +37,10 @@ CREATE TABLE IF NOT EXISTS managed_policies(
 CREATE TABLE IF NOT EXISTS user_policy_attachments(
   account_id TEXT NOT NULL, user_name TEXT NOT NULL COLLATE NOCASE, policy_arn TEXT NOT NULL,
   PRIMARY KEY(account_id, user_name, policy_arn));
+CREATE TABLE IF NOT EXISTS mfa_devices(
+  serial TEXT PRIMARY KEY, account_id TEXT NOT NULL, name TEXT NOT NULL, path TEXT NOT NULL,
+  seed BLOB NOT NULL, assigned INTEGER NOT NULL DEFAULT 0, user_name TEXT NOT NULL DEFAULT '',
+  create_millis INTEGER NOT NULL, enable_millis INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS settings(
   id INTEGER PRIMARY KEY CHECK (id = 1), clock_offset_ms INTEGER NOT NULL DEFAULT 0);
 INSERT OR IGNORE INTO settings(id, clock_offset_ms) VALUES (1, 0);
@@ -94,6 +98,23 @@ Status IdentityStore::DeletePolicy(const std::string&, const std::string&) {
 Status IdentityStore::UpdateAccessKey(const std::string&, const std::string&, const std::string&,
                                       const std::string&) {
   return MakeError("NotImplemented", "UpdateAccessKey is not implemented by this identity store", 501);
+}
+Result<MfaDevice> IdentityStore::CreateMfaDevice(const std::string&, const std::string&, const std::string&,
+                                                 const std::string&) {
+  return MakeError("NotImplemented", "MFA devices are not implemented by this identity store", 501);
+}
+Result<MfaDevice> IdentityStore::GetMfaDevice(const std::string&, const std::string&) {
+  return MakeError("NotImplemented", "MFA devices are not implemented by this identity store", 501);
+}
+std::vector<MfaDevice> IdentityStore::ListMfaDevices(const std::string&) { return {}; }
+Status IdentityStore::AssignMfaDevice(const std::string&, const std::string&, const std::string&) {
+  return MakeError("NotImplemented", "MFA devices are not implemented by this identity store", 501);
+}
+Status IdentityStore::UnassignMfaDevice(const std::string&, const std::string&) {
+  return MakeError("NotImplemented", "MFA devices are not implemented by this identity store", 501);
+}
+Status IdentityStore::DeleteMfaDevice(const std::string&, const std::string&) {
+  return MakeError("NotImplemented", "MFA devices are not implemented by this identity store", 501);
 }
 
 SqliteIdentityStore::SqliteIdentityStore(std::unique_ptr<SQLite::Database> db, bool writable)

@@ -66,6 +66,15 @@ class SqliteIdentityStore final : public IdentityStore {
   Result<std::vector<ManagedPolicy>> ListAttachedUserPolicies(const std::string& account_id,
                                                               const std::string& user_name) override;
 
+  Result<MfaDevice> CreateMfaDevice(const std::string& account_id, const std::string& name,
+                                    const std::string& path, const std::string& seed) override;
+  Result<MfaDevice> GetMfaDevice(const std::string& account_id, const std::string& serial) override;
+  std::vector<MfaDevice> ListMfaDevices(const std::string& account_id) override;
+  Status AssignMfaDevice(const std::string& account_id, const std::string& serial,
+                         const std::string& user_name) override;
+  Status UnassignMfaDevice(const std::string& account_id, const std::string& serial) override;
+  Status DeleteMfaDevice(const std::string& account_id, const std::string& serial) override;
+
   int64_t ClockOffsetMillis() override;
   Status SetClockOffsetMillis(int64_t offset) override;
 
@@ -88,6 +97,10 @@ class SqliteIdentityStore final : public IdentityStore {
   std::optional<User> FindUserLocked(const std::string& account_id, const std::string& user_name);
   bool AccountExistsLocked(const std::string& account_id);
   int64_t NowMillisLocked();
+  // A write: CheckWritable, the lock, one IMMEDIATE transaction around f (exceptions become
+  // ServiceFailure), then the snapshot is republished.
+  template <class F>
+  Status WriteLocked(F&& f);
 
   std::mutex db_mutex_;
   std::unique_ptr<SQLite::Database> db_;
@@ -98,5 +111,21 @@ class SqliteIdentityStore final : public IdentityStore {
   std::shared_mutex snapshot_mutex_;
   std::shared_ptr<const Snapshot> snapshot_;
 };
+
+template <class F>
+Status SqliteIdentityStore::WriteLocked(F&& f) {
+  S3LAB_TRY(CheckWritable());
+  std::lock_guard lock(db_mutex_);
+  Status status = Ok{};
+  try {
+    SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    status = f();
+    if (status.ok()) txn.commit();
+  } catch (const std::exception& e) {
+    status = MakeError("ServiceFailure", std::string("iam.db: ") + e.what(), 500);
+  }
+  RebuildLocked();
+  return status;
+}
 
 }  // namespace common::identity

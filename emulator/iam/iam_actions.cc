@@ -19,8 +19,6 @@ using common::identity::IdentityStore;
 IdentityStore& Store(const IamRequest& r) { return *r.services->identity; }
 const std::string& Account(const IamRequest& r) { return r.principal.account_id; }
 
-std::string Date(int64_t millis) { return common::util::FormatIso8601Seconds(millis); }
-
 std::string RenderUser(const common::identity::User& u) {
   std::string out = "<User>";
   out += "<Path>" + XmlEscape(u.path) + "</Path>";
@@ -30,10 +28,6 @@ std::string RenderUser(const common::identity::User& u) {
   out += "<CreateDate>" + Date(u.create_millis) + "</CreateDate>";
   out += "</User>";
   return out;
-}
-
-std::string Tag(const std::string& name, const std::string& text) {
-  return "<" + name + ">" + XmlEscape(text) + "</" + name + ">";
 }
 
 // The user an action targets: UserName, or the caller itself when absent (IAM's rule for
@@ -250,7 +244,8 @@ const ActionFn* FindAction(const std::string& service, const std::string& action
   static const std::map<std::string, ActionFn> kSts = {{"GetCallerIdentity", GetCallerIdentity}};
   const auto& table = service == "sts" ? kSts : kIam;
   auto it = table.find(action);
-  return it == table.end() ? nullptr : &it->second;
+  if (it == table.end()) return service == "iam" ? FindMfaAction(action) : nullptr;
+  return &it->second;
 }
 
 }  // namespace emulator::iam

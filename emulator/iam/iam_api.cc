@@ -93,6 +93,12 @@ std::string UserArn(const IamRequest& r, const std::string& user_name) {
   return "arn:aws:iam::" + r.principal.account_id + ":user/" + user_name;
 }
 
+std::string Tag(const std::string& name, const std::string& text) {
+  return "<" + name + ">" + XmlEscape(text) + "</" + name + ">";
+}
+
+std::string Date(int64_t millis) { return common::util::FormatIso8601Seconds(millis); }
+
 std::string Param(const IamRequest& r, const std::string& name) {
   auto it = r.params.find(name);
   return it == r.params.end() ? std::string() : it->second;

@@ -27,6 +27,12 @@ struct IamRequest {
 // An action returns the inner XML of <ActionResult> ("" = no Result element).
 using ActionFn = common::Result<std::string> (*)(const IamRequest& r);
 const ActionFn* FindAction(const std::string& service, const std::string& action);
+// The virtual MFA device actions (iam_mfa.cc); FindAction falls back to it.
+const ActionFn* FindMfaAction(const std::string& action);
+
+// <name>escaped text</name>; IAM's date format.
+std::string Tag(const std::string& name, const std::string& text);
+std::string Date(int64_t millis);
 
 // iam:<action> on resource for the caller (root allowed; users need an identity policy).
 common::Status Authorize(const IamRequest& r, const std::string& action, const std::string& resource);

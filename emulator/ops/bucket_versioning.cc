@@ -2,9 +2,10 @@
 //   https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketVersioning.html
 //   https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketVersioning.html
 // A bucket that never had versioning answers an empty VersioningConfiguration. Status must be Enabled or
-// Suspended (anything else: MalformedXML).
-// NOTE: MfaDelete Enabled is refused with NotImplemented until MFA devices arrive (later issue).
+// Suspended (anything else: MalformedXML). MfaDelete (mfa_delete.h): only the bucket owner's root user
+// may set it, with x-amz-mfa; once Enabled, every versioning change needs x-amz-mfa.
 #include "emulator/ops/bucket_common.h"
+#include "emulator/ops/mfa_delete.h"
 #include "emulator/ops/ops.h"
 #include "emulator/protocol/errors.h"
 #include "emulator/protocol/xml.h"
@@ -20,6 +21,7 @@ Result<Response> GetBucketVersioning(RequestContext& ctx) {
   } else {
     w.Open("VersioningConfiguration", kS3Namespace);
     w.Element("Status", bucket->versioning);
+    if (std::string mfa = MfaDeleteState(ctx, ctx.bucket); !mfa.empty()) w.Element("MfaDelete", mfa);
     w.Close("VersioningConfiguration");
   }
   return Response::Xml(w.Finish());
@@ -36,11 +38,18 @@ Result<Response> PutBucketVersioning(RequestContext& ctx) {
   std::string status = ChildText(root, "Status");
   std::string mfa = ChildText(root, "MfaDelete");
   if (!mfa.empty() && mfa != "Enabled" && mfa != "Disabled") return errors::MalformedXML();
-  if (mfa == "Enabled")
-    return errors::NotImplemented("A header you provided implies functionality that is not implemented");
-  if (status.empty()) return Response::Empty();  // only MfaDelete Disabled: nothing to change
-  if (status != "Enabled" && status != "Suspended") return errors::MalformedXML();
-  S3LAB_TRY(Store(ctx).SetVersioning(ctx.bucket, status));
+  if (!status.empty() && status != "Enabled" && status != "Suspended") return errors::MalformedXML();
+  if (status.empty() && mfa.empty())
+    return errors::Make("IllegalVersioningConfigurationException", "The Versioning element must be specified");
+  const std::string current_mfa = MfaDeleteState(ctx, ctx.bucket);
+  if (!mfa.empty() || current_mfa == "Enabled") {
+    // NOTE: AWS's answer to a non-root caller setting MfaDelete is unverified; AccessDenied here.
+    if (!mfa.empty() && ctx.principal.type != common::identity::PrincipalType::kRoot)
+      return errors::AccessDenied();
+    S3LAB_TRY(CheckMfa(ctx, *bucket));
+  }
+  if (!status.empty()) S3LAB_TRY(Store(ctx).SetVersioning(ctx.bucket, status));
+  if (!mfa.empty()) S3LAB_TRY(SetMfaDeleteState(ctx, ctx.bucket, mfa));
   return Response::Empty();
 }
 

@@ -1,7 +1,9 @@
 // DeleteObject — https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html
 // 204 always (a missing key is not an error). Versioning buckets get a delete marker
-// (x-amz-delete-marker: true, x-amz-version-id of the marker); ?versionId= removes exactly that version.
+// (x-amz-delete-marker: true, x-amz-version-id of the marker); ?versionId= removes exactly that version
+// (with MFA Delete on: only with a valid x-amz-mfa, mfa_delete.h).
 #include "emulator/ops/bucket_common.h"
+#include "emulator/ops/mfa_delete.h"
 #include "emulator/ops/object_common.h"
 #include "emulator/ops/ops.h"
 
@@ -12,6 +14,7 @@ Result<Response> DeleteObject(RequestContext& ctx) {
   if (!bucket.ok()) return bucket.error();
   S3LAB_TRY(ValidateVersionId(ctx));
   std::string version_id = ctx.Query("versionId").value_or("");
+  if (!version_id.empty() && MfaDeleteState(ctx, ctx.bucket) == "Enabled") S3LAB_TRY(CheckMfa(ctx, *bucket));
   auto result = Store(ctx).DeleteObject(ctx.bucket, ctx.key, version_id);
   if (!result.ok()) return result.error();
   Response res = Response::Empty(204);

@@ -6,6 +6,7 @@
 // request itself succeeds. Quiet mode lists only the errors.
 #include "common/util/strings.h"
 #include "emulator/ops/bucket_common.h"
+#include "emulator/ops/mfa_delete.h"
 #include "emulator/ops/ops.h"
 #include "emulator/protocol/errors.h"
 #include "emulator/protocol/xml.h"
@@ -35,8 +36,13 @@ Result<Response> DeleteObjects(RequestContext& ctx) {
   bool quiet = common::util::Trim(ChildText(root, "Quiet")) == "true";
   auto objects = Children(root, "Object");
   if (objects.empty() || objects.size() > 1000) return errors::MalformedXML();
-  for (auto& o : objects)
+  bool removes_versions = false;
+  for (auto& o : objects) {
     if (!Child(o, "Key")) return errors::MalformedXML();
+    removes_versions = removes_versions || !ChildText(o, "VersionId").empty();
+  }
+  // MFA Delete: one invalid or missing token fails the whole request (AWS).
+  if (removes_versions && MfaDeleteState(ctx, ctx.bucket) == "Enabled") S3LAB_TRY(CheckMfa(ctx, *bucket));
 
   XmlWriter w;
   w.Open("DeleteResult", kS3Namespace);

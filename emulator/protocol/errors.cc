@@ -22,6 +22,7 @@ const std::map<std::string, int>& StatusTable() {
       {"EntityTooLarge", 400},
       {"EntityTooSmall", 400},
       {"IllegalLocationConstraintException", 400},
+      {"IllegalVersioningConfigurationException", 400},
       {"IncompleteBody", 400},
       {"InternalError", 500},
       {"InvalidAccessKeyId", 403},

@@ -24,5 +24,7 @@ int CmdClock(const InstanceConfig& config, const std::vector<std::string>& args)
 int CmdAccount(const InstanceConfig& config, const std::vector<std::string>& args);
 // `load kms OPERATION ...` (load_command.cc): a fixed-rate burst of KMS calls, per-second counts.
 int CmdLoad(const InstanceConfig& config, const std::vector<std::string>& args);
+// `mfa code|codes SERIAL` (mfa_command.cc): current TOTP code(s) of a virtual MFA device.
+int CmdMfa(const InstanceConfig& config, const std::vector<std::string>& args);
 
 }  // namespace runner

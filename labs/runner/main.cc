@@ -22,6 +22,7 @@ constexpr const char* kUsage = R"USAGE(usage: s3lab <command> [options]
   clock [+2d|-1h|reset]  show or move the lab clock
   account add ID [--name NAME]   create another account, print its root keys
   load kms OP --region R --rate N --seconds S [--key ID]   KMS calls at a fixed rate, per-second counts
+  mfa code|codes SERIAL  current code(s) of a virtual MFA device (the lab's authenticator app)
   run LAB.yaml... [--auto]       run labs, guided (default) or straight through
   test                   (through ./s3lab) run every test
 
@@ -82,6 +83,7 @@ int main(int argc, char** argv) {
   if (command == "clock") return runner::CmdClock(*config, rest);
   if (command == "account") return runner::CmdAccount(*config, rest);
   if (command == "load") return runner::CmdLoad(*config, rest);
+  if (command == "mfa") return runner::CmdMfa(*config, rest);
   if (command == "run") return runner::RunLabsCommand(rest, *config);
   std::cerr << "s3lab: unknown command '" << command << "'\n\n" << kUsage;
   return 2;

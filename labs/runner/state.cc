@@ -24,6 +24,15 @@ common::Result<std::unique_ptr<IdentityStore>> OpenStore(const InstanceConfig& c
 
 }  // namespace
 
+common::Result<std::string> LoadMfaSeed(const InstanceConfig& config, const std::string& account_id,
+                                        const std::string& serial) {
+  auto store = OpenStore(config, false);
+  if (!store.ok()) return store.error();
+  auto device = (*store)->GetMfaDevice(account_id, serial);
+  if (!device.ok()) return device.error();
+  return device->seed;
+}
+
 int64_t NowMillis() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())

@@ -21,6 +21,10 @@ common::Result<common::identity::Account> LoadAccount(const InstanceConfig& conf
 common::Result<common::identity::Account> AddAccount(const InstanceConfig& config,
                                                      const std::string& account_id, const std::string& name);
 
+// The TOTP seed of a virtual MFA device of the account (NoSuchEntity when unknown).
+common::Result<std::string> LoadMfaSeed(const InstanceConfig& config, const std::string& account_id,
+                                        const std::string& serial);
+
 // Current lab clock offset in ms (0 when iam.db does not exist).
 common::Result<int64_t> ClockOffset(const InstanceConfig& config);
 
