@@ -282,7 +282,7 @@ const std::vector<std::string>& BuiltinVariables() {
   static const std::vector<std::string> names = {
       "run_id",      "data_dir",     "work_dir",        "lab_dir",          "region",  "account_id",
       "s3_endpoint", "kms_endpoint", "s3_tls_endpoint", "kms_tls_endpoint", "s3_port", "kms_port",
-      "s3_tls_port", "kms_tls_port", "console_url",     "ca_bundle"};
+      "s3_tls_port", "kms_tls_port", "console_url",     "ca_bundle",        "s3lab"};
   return names;
 }
 

@@ -146,6 +146,7 @@ class LabRunner {
     v.Set("kms_tls_port", std::to_string(c.kms_tls_port));
     v.Set("console_url", "http://127.0.0.1:" + std::to_string(c.console_port) + "/");
     v.Set("ca_bundle", CaBundlePath(c));
+    v.Set("s3lab", fs::read_symlink("/proc/self/exe", ec).string());  // this CLI, for `${s3lab} cse ...`
     for (const auto& [name, raw] : lab_.vars) {
       auto value = v.Substitute(raw);
       if (!value.ok()) return value.error();
