@@ -33,6 +33,25 @@ class BucketTest(InstanceTestCase):
                                Bucket="life-cycle")
         self.assertEqual(resp["Error"]["BucketName"], "life-cycle")
 
+    def test_list_buckets_pages_with_max_buckets_and_continuation_token(self):
+        s3 = self.s3()
+        names = [f"page-{c}" for c in "edcba"]
+        for n in names:
+            s3.create_bucket(Bucket=n)
+        first = s3.list_buckets(MaxBuckets=2, Prefix="page-")
+        self.assertEqual([b["Name"] for b in first["Buckets"]], ["page-a", "page-b"])
+        self.assertEqual(first["Prefix"], "page-")
+        self.assertIn("ContinuationToken", first)
+        seen = []
+        for page in s3.get_paginator("list_buckets").paginate(Prefix="page-", PaginationConfig={"PageSize": 2}):
+            seen += [b["Name"] for b in page["Buckets"]]
+        self.assertEqual(seen, sorted(names))
+        last = s3.list_buckets(MaxBuckets=5, Prefix="page-")
+        self.assertNotIn("ContinuationToken", last)
+        self.assertCode(s3.list_buckets, "InvalidArgument", 400, MaxBuckets=10001)
+        for n in names:
+            s3.delete_bucket(Bucket=n)
+
     def test_every_response_carries_request_ids_and_server(self):
         resp = self.s3().list_buckets()
         headers = resp["ResponseMetadata"]["HTTPHeaders"]
