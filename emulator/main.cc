@@ -1,6 +1,7 @@
 // s3lab-s3: the S3 endpoint (plus IAM and STS) of s3lab. Flags (docs/WORKPLAN.md):
 //   --data-dir DIR --bind 127.0.0.1 --port 4580 --tls-port 4581 --console-port 4500
-//   --kms-endpoint http://127.0.0.1:4590 --region us-east-1 [--web-dir DIR]
+//   --kms-endpoint http://127.0.0.1:4590 --region us-east-1 [--web-dir DIR] [--bucket-key-seconds 300]
+// --bucket-key-seconds: how long a plaintext S3 Bucket Key stays cached in memory (0 = no caching).
 // `--tls-port 0` / `--console-port 0` turn a listener off. Prints `ready` once every listener is bound,
 // logs to stderr, stops cleanly on SIGTERM/SIGINT, exits 1 with a message when a port is taken.
 #include <csignal>
@@ -8,14 +9,21 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "common/crypto/crypto.h"
 #include "common/crypto/master_key.h"
 #include "common/crypto/tls.h"
+#include "common/audit/trail.h"
 #include "common/identity/identity_store.h"
+#include "common/identity/service_credentials.h"
 #include "common/util/clock.h"
+#include "emulator/console/console.h"
 #include "emulator/server.h"
+#include "emulator/sse/kms_client.h"
+#include "emulator/sse/sse_kms.h"
 #include "emulator/store/object_store.h"
 
 namespace {
@@ -24,13 +32,14 @@ struct Flags {
   std::string data_dir = ".s3lab";
   std::string region = "us-east-1";
   std::string kms_endpoint = "http://127.0.0.1:4590";
+  int bucket_key_seconds = 300;
   emulator::ListenOptions listen;
 };
 
 int Usage(const std::string& why) {
   std::fprintf(stderr,
                "s3lab-s3: %s\nusage: s3lab-s3 [--data-dir DIR] [--bind ADDR] [--port N] [--tls-port N] "
-               "[--console-port N] [--kms-endpoint URL] [--region R] [--web-dir DIR]\n",
+               "[--console-port N] [--kms-endpoint URL] [--region R] [--web-dir DIR] [--bucket-key-seconds N]\n",
                why.c_str());
   return 2;
 }
@@ -67,6 +76,8 @@ bool ParseFlags(int argc, char** argv, Flags* f, std::string* error) {
         f->region = v;
       else if (a == "--web-dir")
         f->listen.web_dir = v;
+      else if (a == "--bucket-key-seconds")
+        f->bucket_key_seconds = std::stoi(v);
       else {
         *error = "unknown flag " + a;
         return false;
@@ -84,8 +95,15 @@ std::string FindWebDir(const char* argv0) {
   if (const char* env = std::getenv("S3LAB_WEB_DIR")) return env;
   std::error_code ec;
   fs::path exe = fs::canonical(fs::path(argv0), ec);
-  for (fs::path p : {fs::path("web"), exe.parent_path() / "../../web", exe.parent_path() / "../web"}) {
-    if (fs::is_directory(p, ec)) return p.string();
+  // The console's pages live in <web>/public: the build's own source tree first, so a build directory
+  // anywhere (S3LAB_BUILD_DIR) finds them, then the usual places relative to the binary and the cwd.
+  std::vector<fs::path> candidates = {exe.parent_path() / "../../web", exe.parent_path() / "../web"};
+#ifdef S3LAB_SOURCE_WEB_DIR
+  candidates.insert(candidates.begin(), fs::path(S3LAB_SOURCE_WEB_DIR));
+#endif
+  candidates.push_back(fs::path("web"));
+  for (const fs::path& p : candidates) {
+    if (fs::is_directory(p / "public", ec)) return fs::weakly_canonical(p, ec).string();
   }
   return {};
 }
@@ -136,6 +154,15 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "s3lab-s3: master key: %s\n", master_key.error().message.c_str());
     return 1;
   }
+  std::unique_ptr<emulator::sse::KmsClient> kms_client;
+  if (!flags.kms_endpoint.empty()) {
+    emulator::sse::KmsClientOptions kms_options;
+    kms_options.endpoint = flags.kms_endpoint;
+    kms_options.credential = common::identity::DeriveServiceCredential(*master_key, "s3");
+    kms_options.ca_file = flags.data_dir + "/tls/ca.pem";
+    kms_client = emulator::sse::KmsClient::Create(std::move(kms_options));
+  }
+  emulator::sse::BucketKeyCache bucket_keys(static_cast<int64_t>(flags.bucket_key_seconds) * 1000);
   emulator::store::StoreOptions store_options;
   store_options.db_path = flags.data_dir + "/s3.db";
   store_options.master_key = std::move(master_key.value());
@@ -153,7 +180,23 @@ int main(int argc, char** argv) {
   services.clock = &clock;
   services.region = flags.region;
   services.kms_endpoint = flags.kms_endpoint;
+  services.kms = kms_client.get();
+  services.bucket_keys = &bucket_keys;
+  auto trail = common::audit::Trail::Open(flags.data_dir + "/trail.db");  // CloudTrail records
+  if (!trail.ok()) {
+    std::fprintf(stderr, "s3lab-s3: %s\n", trail.error().message.c_str());
+    return 1;
+  }
+  services.trail = trail->get();
   emulator::Pipeline pipeline(&services);
+  emulator::console::ConsoleServices console;  // the browser console on --console-port (read-only)
+  console.store = services.store;
+  console.identity = identity_store;
+  console.kms_endpoint = flags.kms_endpoint;
+  console.ca_file = flags.data_dir + "/tls/ca.pem";
+  console.trail_path = flags.data_dir + "/trail.db";
+  console.web_dir = flags.listen.web_dir;
+  flags.listen.console_setup = [console](httplib::Server& s) { emulator::console::Install(s, console); };
   emulator::Server server(&pipeline);
   auto started = server.Start(flags.listen);
   if (!started.ok()) {

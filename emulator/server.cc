@@ -157,7 +157,9 @@ void Server::Register(S& server, bool tls) {
   server.Patch(all, with_body);
 }
 
-void Server::RegisterConsole(httplib::Server& server, const std::string& web_dir) {
+void Server::RegisterConsole(httplib::Server& server, const ListenOptions& options) {
+  if (options.console_setup) return options.console_setup(server);
+  const std::string& web_dir = options.web_dir;
   if (!web_dir.empty() && std::filesystem::is_directory(web_dir) && server.set_mount_point("/", web_dir))
     return;
   server.Get("/", [](const httplib::Request&, httplib::Response& res) {
@@ -200,8 +202,11 @@ common::Status Server::Start(const ListenOptions& options) {
   }
   if (options.console_port > 0) {
     console_ = std::make_unique<httplib::Server>();
-    RegisterConsole(*console_, options.web_dir);
-    if (!console_->bind_to_port(options.bind, options.console_port)) return bind_error(options.console_port);
+    RegisterConsole(*console_, options);
+    // The console is for this machine only (it has no authentication): loopback even with --bind 0.0.0.0.
+    const std::string console_bind =
+        options.bind.rfind("127.", 0) == 0 || options.bind == "::1" ? options.bind : "127.0.0.1";
+    if (!console_->bind_to_port(console_bind, options.console_port)) return bind_error(options.console_port);
   }
   threads_.emplace_back([this] { http_->listen_after_bind(); });
   if (https_) threads_.emplace_back([this] { https_->listen_after_bind(); });

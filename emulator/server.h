@@ -8,6 +8,7 @@
 
 #include <httplib.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -26,6 +27,9 @@ struct ListenOptions {
   std::string cert_file;    // tls/server.pem
   std::string key_file;     // tls/server.key
   std::string web_dir;      // "" = built-in index page
+  // Installs the console (emulator/console/console.h) on the console listener; empty = a placeholder
+  // page (web_dir's static files only). The console always binds to loopback, whatever `bind` says.
+  std::function<void(httplib::Server&)> console_setup;
 };
 
 class Server {
@@ -42,7 +46,7 @@ class Server {
  private:
   template <class S>
   void Register(S& server, bool tls);
-  void RegisterConsole(httplib::Server& server, const std::string& web_dir);
+  void RegisterConsole(httplib::Server& server, const ListenOptions& options);
 
   Pipeline* pipeline_;
   std::unique_ptr<httplib::Server> http_;

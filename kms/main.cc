@@ -1,9 +1,11 @@
 // s3lab-kms: the KMS service of s3lab (JSON 1.1 over HTTP and HTTPS).
 //   s3lab-kms --data-dir DIR --bind 127.0.0.1 --port 4590 --tls-port 4591 [--threads N]
-//             [--quota-profile exam|current|off] [--quota-scale X] [--quota REGION=RATE ...]
+//             [--quota-profile exam|current|off] [--quota-scale X] [--quota REGION=RATE ...] [--audit on|off]
 // Opens <data>/master.key (creating it), <data>/tls/ (creating it), waits up to 10 s for <data>/iam.db
 // (the S3 process creates it) and opens it read-only, opens <data>/kms.db, prints "ready" on stdout once
 // listening, logs to stderr, stops cleanly on SIGTERM/SIGINT. --tls-port 0 turns HTTPS off.
+// Every call is recorded in <data>/trail.db (CloudTrail, common/audit/trail.h); --audit off (benchmarks
+// only) turns that off.
 #include <signal.h>
 #include <sys/stat.h>
 
@@ -13,6 +15,7 @@
 #include <string>
 #include <thread>
 
+#include "common/audit/trail.h"
 #include "common/crypto/master_key.h"
 #include "common/crypto/tls.h"
 #include "common/identity/identity_store.h"
@@ -29,13 +32,15 @@ struct Flags {
   std::string data_dir = ".s3lab";
   kms::ServerConfig server;
   kms::quota::QuotaSettings quota;
+  bool audit = true;
 };
 
 [[noreturn]] void Usage(const std::string& error) {
   std::cerr << "s3lab-kms: " << error << "\n"
             << "usage: s3lab-kms [--data-dir DIR] [--bind ADDR] [--port N] [--tls-port N (0 = off)] "
                "[--threads N]\n"
-               "       [--quota-profile exam|current|off] [--quota-scale X] [--quota REGION=RATE]...\n";
+               "       [--quota-profile exam|current|off] [--quota-scale X] [--quota REGION=RATE]...\n"
+               "       [--audit on|off]\n";
   std::exit(2);
 }
 
@@ -65,7 +70,10 @@ Flags ParseFlags(int argc, char** argv) {
         flags.server.threads = std::stoi(value);
       else if (arg == "--quota-profile")
         flags.quota.profile = value;
-      else if (arg == "--quota-scale")
+      else if (arg == "--audit") {
+        if (value != "on" && value != "off") Usage("bad --audit " + value + " (on|off)");
+        flags.audit = value == "on";
+      } else if (arg == "--quota-scale")
         flags.quota.scale = std::stod(value);
       else if (arg == "--quota") {
         if (!kms::quota::AddOverride(flags.quota, value)) Usage("bad --quota " + value + " (REGION=RATE)");
@@ -126,7 +134,13 @@ int main(int argc, char** argv) {
   kms::quota::TokenBuckets quota(flags.quota);
   kms::protocol::ServiceCallers callers;
   callers.Add(kms::protocol::DeriveServiceCredential(*master, "s3"));
-  kms::protocol::Pipeline pipeline(&service, identity_store, &clock, &quota, &callers);
+  std::unique_ptr<common::audit::Trail> trail;
+  if (flags.audit) {
+    auto opened = common::audit::Trail::Open(flags.data_dir + "/trail.db");
+    if (!opened.ok()) return Fail("audit trail", opened.error());
+    trail = std::move(*opened);
+  }
+  kms::protocol::Pipeline pipeline(&service, identity_store, &clock, &quota, &callers, trail.get());
   flags.server.quota_stats = [&quota] { return kms::quota::StatsJson(quota); };
 
   kms::KmsServer server(&pipeline);

@@ -1,20 +1,22 @@
 #!/usr/bin/env bash
-# Every test of s3lab, in four sections, then a summary; exits non-zero if anything failed.
+# Every test of s3lab, in five sections, then a summary; exits non-zero if anything failed.
 #   unit         meson test -C <build>: the doctest executables (test_common, test_kms, test_emulator, test_labs)
 #   asan         the same unit tests built in <build>-asan with ASan+UBSan (debug), only the tests/test_* targets
 #   integration  python3 -m unittest discover -s tests/integration -p 'test_*.py' -v  (boto3 + aws CLI
 #                against real processes; each test class starts its own instance on free ports with a
 #                temporary data dir through tests/integration/harness.py)
+#   console      the browser console in headless chromium: tests/console/test_console.py (node +
+#                playwright-core from web/node_modules, Debian's /usr/bin/chromium) and its JSON API
 #   labs         every labs/*.yaml with `s3lab run <lab> --auto` against a fresh instance (run_lab.py)
 # Usage: tests/run.sh <build-dir> [--quick] [-k PATTERN]... [--only SECTION[,SECTION]]
-#   --quick   skip the ASan+UBSan build;  -k  select integration tests (unittest -k, repeatable)
-#   --only    run only these sections (unit, asan, integration, labs)
+#   --quick   skip the ASan+UBSan build;  -k  select integration and console tests (unittest -k, repeatable)
+#   --only    run only these sections (unit, asan, integration, console, labs)
 # Normally called by `./s3lab test` (which builds <build-dir> first). Each section runs under `timeout`
 # in its own process group; on exit, Ctrl-C or TERM that group is killed, so no service outlives the run.
 set -uo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-usage() { sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 [ $# -ge 1 ] || { usage >&2; exit 2; }
 case "$1" in -h|--help) usage; exit 0 ;; esac
 build="$(cd "$1" 2>/dev/null && pwd)" || { echo "run.sh: build dir '$1' does not exist" >&2; exit 2; }
@@ -118,6 +120,13 @@ if wanted integration; then
   header "integration tests (python3 -m unittest discover -s tests/integration ${kargs[*]:-})"
   section integration 1500 env -C "$root" python3 -m unittest discover -s tests/integration \
     -p 'test_*.py' -v "${kargs[@]}"
+fi
+
+# ---- console (browser tests) ---------------------------------------------------------------------
+if wanted console; then
+  header "console (python3 -m unittest discover -s tests/console ${kargs[*]:-}; headless chromium)"
+  section console 900 env -C "$root" python3 -m unittest discover -s tests/console -p 'test_*.py' -v \
+    "${kargs[@]}"
 fi
 
 # ---- labs ----------------------------------------------------------------------------------------

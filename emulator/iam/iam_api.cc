@@ -4,11 +4,13 @@
 
 #include <map>
 
+#include "common/audit/trail.h"
 #include "common/identity/identity_store.h"
 #include "common/policy/policy.h"
 #include "common/util/clock.h"
 #include "common/util/encoding.h"
 #include "common/util/strings.h"
+#include "emulator/cloudtrail/s3_events.h"
 #include "emulator/iam/iam_internal.h"
 #include "emulator/protocol/authorize.h"
 #include "emulator/protocol/xml.h"
@@ -166,6 +168,13 @@ Response HandleQuery(Services& services, const common::http::Request& request, c
                                   "Could not find operation " + r.action + " for version " + version, 400));
   }
   common::Result<std::string> result = (*fn)(r);
+  if (services.trail != nullptr) {
+    // The call's CloudTrail record, committed before the reply (emulator/cloudtrail/s3_events.h).
+    auto stored = services.trail->Append(cloudtrail::MakeIamEvent(
+        service, r.action, r.principal, r.params, request, rid, services.clock->NowMillis(),
+        result.ok() ? "" : result.error().code, result.ok() ? "" : result.error().message));
+    if (!stored.ok()) return fail(common::MakeError("ServiceFailure", stored.error().message, 500));
+  }
   if (!result.ok()) return fail(result.error());
   Response res = Response::Xml(Envelope(r, result.value()));
   res.content_type = "text/xml";

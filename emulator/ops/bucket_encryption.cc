@@ -4,8 +4,9 @@
 // the AES256 rule, Delete goes back to it. Validation as AWS records it (AWS-REFERENCE §4.2): no rule,
 // two rules, no ApplyServerSideEncryptionByDefault/SSEAlgorithm or an unknown algorithm -> MalformedXML;
 // KMSMasterKeyID with AES256 -> InvalidArgument (ArgumentName ApplyServerSideEncryptionByDefault).
-// aws:kms / aws:kms:dsse configurations are stored and echoed; PutObject uses them once the KMS client
-// exists (next issue).
+// aws:kms / aws:kms:dsse configurations are stored and echoed; PutObject, CopyObject and
+// CreateMultipartUpload without SSE headers apply them (emulator/sse/sse_request.h). NOTE: as AWS, the
+// KMSMasterKeyID is not checked here: a wrong key shows on the next upload (KMS.NotFoundException).
 #include "common/util/strings.h"
 #include "emulator/ops/bucket_common.h"
 #include "emulator/ops/ops.h"

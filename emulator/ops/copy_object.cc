@@ -5,7 +5,9 @@
 // Copying an object onto itself must change something (metadata REPLACE, storage class, website
 // redirect or encryption), else InvalidRequest. Data streams chunk by chunk from the source reader to
 // a new writer (re-encrypted under a fresh data key); the result is a single-part object whose ETag is
-// the MD5 of the data. Copy-source preconditions (x-amz-copy-source-if-*) answer 412.
+// the MD5 of the data (random hex for SSE-KMS / SSE-C targets, as AWS). Encryption: the source opens
+// with its own mode (SSE-C via the copy-source headers); the target takes this request's SSE headers,
+// else the bucket default (never the source's mode). Copy-source preconditions answer 412.
 #include <memory>
 
 #include "common/crypto/crypto.h"
@@ -20,6 +22,7 @@
 #include "emulator/protocol/body_reader.h"
 #include "emulator/protocol/errors.h"
 #include "emulator/protocol/xml.h"
+#include "emulator/sse/sse_request.h"
 
 namespace emulator::ops {
 namespace {
@@ -36,7 +39,6 @@ Result<Response> CopyObject(RequestContext& ctx) {
   std::string directive = ctx.HeaderOr("x-amz-metadata-directive", "COPY");
   if (directive != "COPY" && directive != "REPLACE")
     return errors::InvalidArgument("Unknown metadata directive.", "x-amz-metadata-directive", directive);
-  S3LAB_TRY(ValidateSseHeaders(ctx));
   S3LAB_TRY(CheckAclHeaders(ctx));
   std::string src_action = source->version_id.empty() ? "s3:GetObject" : "s3:GetObjectVersion";
   S3LAB_TRY(ctx.authorize(src_action, "arn:aws:s3:::" + source->bucket + "/" + source->key));
@@ -67,7 +69,8 @@ Result<Response> CopyObject(RequestContext& ctx) {
   bool same_object = source->bucket == ctx.bucket && source->key == ctx.key;
   if (same_object && directive == "COPY" && !ctx.http->HasHeader("x-amz-storage-class") &&
       !ctx.http->HasHeader("x-amz-website-redirect-location") &&
-      !ctx.http->HasHeader("x-amz-server-side-encryption")) {
+      !ctx.http->HasHeader("x-amz-server-side-encryption") &&
+      !ctx.http->HasHeader("x-amz-server-side-encryption-customer-algorithm")) {
     return errors::InvalidRequest(
         "This copy request is illegal because it is trying to copy an object to itself without changing the "
         "object's metadata, storage class, website redirect location or encryption attributes.");
@@ -84,11 +87,17 @@ Result<Response> CopyObject(RequestContext& ctx) {
     checksum = common::crypto::Hasher::Create(alg);
   auto md5 = common::crypto::Hasher::Create(common::crypto::Algorithm::kMd5);
 
-  store::SseInfo sse;
-  sse.mode = store::SseMode::kSseS3;
-  auto reader = Store(ctx).OpenReader(*src);
+  // Source key (SSE-KMS Decrypt as the caller; SSE-C from the copy-source headers), then the target's
+  // encryption from this request's headers else the target bucket's default: a copy never inherits the
+  // source's mode (AWS).
+  auto src_key = sse::OpenKey(ctx, src->sse, source->bucket, source->key, sse::Purpose::kCopySource);
+  if (!src_key.ok()) return src_key.error();
+  auto target = sse::PrepareWrite(ctx, *bucket, ctx.key);
+  if (!target.ok()) return target.error();
+  auto reader = Store(ctx).OpenReader(*src, src_key->empty() ? nullptr : &src_key.value());
   if (!reader.ok()) return reader.error();
-  auto writer = Store(ctx).NewWriter(ctx.bucket, ctx.key, sse);
+  const store::SseMode mode = target->sse.mode;
+  auto writer = Store(ctx).NewWriter(ctx.bucket, ctx.key, std::move(target->sse), std::move(target->data_key));
   if (!writer.ok()) return writer.error();
   common::Status write_status;
   S3LAB_TRY((*reader)->Read(0, src->size, [&](std::string_view piece) {
@@ -99,7 +108,7 @@ Result<Response> CopyObject(RequestContext& ctx) {
   }));
   S3LAB_TRY(write_status);
   store::NewVersion nv;
-  nv.etag = common::util::HexEncode(md5->Digest());
+  nv.etag = SinglePartEtag(mode, md5->Digest());
   nv.owner_account = bucket->owner_account;
   nv.meta = std::move(meta);
   if (checksum) {
@@ -121,6 +130,7 @@ Result<Response> CopyObject(RequestContext& ctx) {
   w.Close("CopyObjectResult");
   Response res = Response::Xml(w.Finish());
   AddSseHeaders(res, version->sse);
+  AddSseContextHeader(res, version->sse);
   if (bucket->versioning == "Enabled") res.Header("x-amz-version-id", version->version_id);
   if (!src_bucket->versioning.empty()) res.Header("x-amz-copy-source-version-id", src->version_id);
   return res;

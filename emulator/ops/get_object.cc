@@ -5,6 +5,8 @@
 // 405 MethodNotAllowed when addressed by versionId, both with x-amz-delete-marker: true), partNumber
 // validation, preconditions (412 / 304), Range (206 + Content-Range, or 416 InvalidRange). Bodies stream
 // from the store's reader; this code slices ranges itself (httplib's own Range handling is off).
+// Encrypted objects: the key is opened after the preconditions (a 304 needs no key): SSE-KMS calls KMS
+// Decrypt as the caller on GET only, SSE-C checks the customer key on GET and HEAD (sse_request.h).
 // x-amz-checksum-mode: ENABLED returns the stored full-object checksum so botocore can validate it.
 #include <memory>
 
@@ -13,6 +15,7 @@
 #include "emulator/ops/object_common.h"
 #include "emulator/ops/ops.h"
 #include "emulator/protocol/errors.h"
+#include "emulator/sse/sse_request.h"
 
 namespace emulator::ops {
 namespace {
@@ -87,6 +90,9 @@ Result<Response> Serve(RequestContext& ctx, bool head) {
       range = *parsed;
     }
   }
+  // The data key: SSE-KMS -> KMS Decrypt as the caller (not for HEAD), SSE-C -> the customer key.
+  auto data_key = sse::OpenKey(ctx, v.sse, ctx.bucket, ctx.key, head ? sse::Purpose::kHead : sse::Purpose::kGet);
+  if (!data_key.ok()) return data_key.error();
   Response res;
   bool checksum_mode = ctx.HeaderOr("x-amz-checksum-mode") == "ENABLED" && !range;
   AddObjectHeaders(res, v, versioned, checksum_mode);
@@ -105,7 +111,7 @@ Result<Response> Serve(RequestContext& ctx, bool head) {
   ApplyResponseOverrides(ctx, res);
   res.stream_length = length;
   if (!head && length > 0) {
-    auto reader = Store(ctx).OpenReader(v);
+    auto reader = Store(ctx).OpenReader(v, data_key->empty() ? nullptr : &data_key.value());
     if (!reader.ok()) return reader.error();
     std::shared_ptr<store::ObjectReader> shared(std::move(reader.value()));
     res.stream = [shared, first, length](const std::function<bool(std::string_view)>& write) {

@@ -12,21 +12,26 @@
 
 namespace emulator::ops {
 
-// x-amz-server-side-encryption as sent: absent/AES256 ok; aws:kms, aws:kms:dsse and SSE-C headers ->
-// NotImplemented (NOTE: SSE-KMS/SSE-C arrive with the next issue); anything else -> InvalidArgument.
-common::Status ValidateSseHeaders(const RequestContext& ctx);
+// SSE request headers are validated and applied by emulator/sse/sse_request.h (PrepareWrite/OpenKey).
 
 // ObjectMeta from Content-Type & co. and x-amz-meta-* (MetadataTooLarge above 2 KB of user metadata).
 common::Result<store::ObjectMeta> MetaFromRequest(const RequestContext& ctx);
 
 // "\"<etag>\"".
 std::string QuotedEtag(const std::string& etag);
+// ETag of a single-part object (PutObject, CopyObject) from the raw MD5 of its data: the hex MD5 for
+// SSE-S3; for SSE-KMS and SSE-C 32 random hex digits, as AWS ("not an MD5 digest of their object
+// data"). NOTE: parts of SSE-KMS/SSE-C uploads keep MD5 ETags here.
+std::string SinglePartEtag(store::SseMode mode, const std::string& md5_raw);
 
 // Headers of an object version on GET/HEAD/PUT responses. checksum_mode: include x-amz-checksum-*.
 void AddObjectHeaders(Response& res, const store::ObjectVersion& v, bool versioned_bucket,
                       bool checksum_mode);
 // x-amz-server-side-encryption (and friends) of a version.
 void AddSseHeaders(Response& res, const store::SseInfo& sse);
+// x-amz-server-side-encryption-context as the client sent it (PutObject, CopyObject,
+// CreateMultipartUpload responses only; GET/HEAD do not carry it).
+void AddSseContextHeader(Response& res, const store::SseInfo& sse);
 // response-content-type & co. override the stored values (GET only).
 void ApplyResponseOverrides(const RequestContext& ctx, Response& res);
 

@@ -11,6 +11,7 @@
 #include "emulator/ops/multipart.h"
 #include "emulator/ops/object_common.h"
 #include "emulator/protocol/errors.h"
+#include "emulator/sse/sse_request.h"
 
 namespace emulator::ops {
 namespace {
@@ -43,7 +44,11 @@ Result<Response> UploadPart(RequestContext& ctx) {
       multipart::ChecksumAlgorithmOf(upload->checksum_algorithm, &alg)) {
     hasher = common::crypto::Hasher::Create(alg);
   }
-  auto writer = Store(ctx).NewPartWriter(*upload, *number);
+  // The upload's data key: SSE-KMS -> KMS Decrypt as the caller (AWS: uploaders need kms:Decrypt),
+  // SSE-C -> the same customer key on every part.
+  auto data_key = sse::OpenKey(ctx, upload->sse, upload->bucket, upload->key, sse::Purpose::kUploadPart);
+  if (!data_key.ok()) return data_key.error();
+  auto writer = Store(ctx).NewPartWriter(*upload, *number, std::move(data_key.value()));
   if (!writer.ok()) return writer.error();
   store::ObjectWriter& w = **writer;
   int64_t written = 0;

@@ -14,6 +14,7 @@
 #include "emulator/ops/object_common.h"
 #include "emulator/protocol/errors.h"
 #include "emulator/protocol/xml.h"
+#include "emulator/sse/sse_request.h"
 
 namespace emulator::ops {
 namespace {
@@ -73,9 +74,14 @@ Result<Response> UploadPartCopy(RequestContext& ctx) {
   if (range->second > multipart::kMaxPartSize)
     return errors::EntityTooLarge(range->second, multipart::kMaxPartSize);
 
-  auto reader = Store(ctx).OpenReader(*src);
+  // Source key (copy-source SSE-C headers / KMS Decrypt), then the upload's key (as UploadPart).
+  auto src_key = sse::OpenKey(ctx, src->sse, source->bucket, source->key, sse::Purpose::kCopySource);
+  if (!src_key.ok()) return src_key.error();
+  auto part_key = sse::OpenKey(ctx, upload->sse, upload->bucket, upload->key, sse::Purpose::kUploadPart);
+  if (!part_key.ok()) return part_key.error();
+  auto reader = Store(ctx).OpenReader(*src, src_key->empty() ? nullptr : &src_key.value());
   if (!reader.ok()) return reader.error();
-  auto writer = Store(ctx).NewPartWriter(*upload, *number);
+  auto writer = Store(ctx).NewPartWriter(*upload, *number, std::move(part_key.value()));
   if (!writer.ok()) return writer.error();
   auto md5 = common::crypto::Hasher::Create(common::crypto::Algorithm::kMd5);
   std::unique_ptr<common::crypto::Hasher> checksum;

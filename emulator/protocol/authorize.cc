@@ -164,6 +164,12 @@ common::Status AuthorizeS3(const RequestContext& ctx, const std::vector<NamedPol
   if (c.resource_account.empty()) c.resource_account = ctx.principal.account_id;
   common::policy::Decision d =
       common::policy::Authorize(c, identity, bucket_policy ? &*bucket_policy : nullptr);
+  // AWS (PutBucketPolicy doc): the bucket owner's root may always Get/Put/DeleteBucketPolicy, even when
+  // the bucket policy denies it, so an owner cannot lock itself out (e.g. with a TLS-only deny over HTTP).
+  if (!d.allowed() && ctx.principal.type == common::identity::PrincipalType::kRoot &&
+      ctx.principal.account_id == c.resource_account &&
+      (action == "s3:GetBucketPolicy" || action == "s3:PutBucketPolicy" || action == "s3:DeleteBucketPolicy"))
+    return common::Ok{};
   if (!d.allowed()) return errors::AccessDenied();
   return common::Ok{};
 }

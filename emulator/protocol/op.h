@@ -43,8 +43,15 @@
 namespace common::identity {
 class IdentityStore;
 }
+namespace common::audit {
+class Trail;
+}
 namespace emulator::store {
 class ObjectStore;
+}
+namespace emulator::sse {
+class KmsClient;       // emulator/sse/kms_client.h
+class BucketKeyCache;  // emulator/sse/sse_kms.h
 }
 
 namespace emulator {
@@ -82,6 +89,9 @@ struct Services {
   const common::util::Clock* clock = nullptr;
   std::string region = "us-east-1";  // the region this endpoint serves (--region)
   std::string kms_endpoint;          // --kms-endpoint ("" = none)
+  sse::KmsClient* kms = nullptr;     // SSE-KMS calls to KMS (nullptr: SSE-KMS answers 503)
+  sse::BucketKeyCache* bucket_keys = nullptr;  // plaintext S3 Bucket Keys, in memory, time-limited
+  common::audit::Trail* trail = nullptr;       // CloudTrail records (<data>/trail.db); null = no audit
 };
 
 struct Route;

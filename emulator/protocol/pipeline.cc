@@ -8,6 +8,7 @@
 #include "common/identity/identity_store.h"
 #include "common/util/clock.h"
 #include "common/util/strings.h"
+#include "emulator/cloudtrail/cloudtrail_api.h"
 #include "emulator/iam/iam_api.h"
 #include "emulator/protocol/addressing.h"
 #include "emulator/protocol/authorize.h"
@@ -84,7 +85,8 @@ PipelineResult Pipeline::Handle(const common::http::Request& request, RawSource 
   bool is_head = request.method == "HEAD";
   try {
     std::string service = ScopeService(request);
-    if (request.method == "POST" && request.raw_path == "/" && (service == "iam" || service == "sts")) {
+    if (request.method == "POST" && request.raw_path == "/" &&
+        (service == "iam" || service == "sts" || service == "cloudtrail")) {
       std::string buffered;
       bool too_big = false;
       bool ok = body([&](const char* d, size_t n) {
@@ -99,11 +101,22 @@ PipelineResult Pipeline::Handle(const common::http::Request& request, RawSource 
       common::Result<Caller> caller = too_big ? common::Result<Caller>(common::MakeError(
                                                     "RequestEntityTooLarge", "Request body too large", 413))
                                               : AuthenticateRequest(*services_, request, &buffered);
-      out.response = iam::HandleQuery(*services_, request, buffered, service, request_id, std::move(caller));
+      if (service == "cloudtrail")
+        out.response = cloudtrail::HandleJson(*services_, request, buffered, std::move(caller));
+      else
+        out.response = iam::HandleQuery(*services_, request, buffered, service, request_id, std::move(caller));
     } else {
       bool consumed = true;
-      auto result = HandleS3(request, body, request_id, &consumed);
+      cloudtrail::S3CallFacts facts;
+      auto result = HandleS3(request, body, request_id, &consumed, &facts);
       out.body_consumed = consumed;
+      if (services_->trail != nullptr && cloudtrail::IsS3ManagementEvent(facts)) {
+        // Management events are committed before the reply leaves (object calls are data events: none).
+        auto stored = services_->trail->Append(cloudtrail::MakeS3Event(
+            facts, request, request_id, services_->clock->NowMillis(), result.ok() ? "" : result.error().code,
+            result.ok() ? "" : result.error().message));
+        if (!stored.ok()) result = errors::InternalError();
+      }
       if (result.ok()) {
         out.response = std::move(result.value());
       } else {
@@ -140,7 +153,8 @@ PipelineResult Pipeline::Handle(const common::http::Request& request, RawSource 
 }
 
 common::Result<Response> Pipeline::HandleS3(const common::http::Request& request, RawSource& body,
-                                            const std::string& request_id, bool* body_consumed) {
+                                            const std::string& request_id, bool* body_consumed,
+                                            cloudtrail::S3CallFacts* facts) {
   auto addressing = ParseAddressing(request);
   if (!addressing.ok()) return addressing.error();
   auto caller = AuthenticateRequest(*services_, request, nullptr);
@@ -172,6 +186,13 @@ common::Result<Response> Pipeline::HandleS3(const common::http::Request& request
     if (auto record = services_->store->GetBucket(ctx.bucket); record.ok())
       ctx.bucket_record = std::move(*record);
   }
+  facts->routed = true;
+  facts->principal = ctx.principal;
+  facts->operation = row.operation;
+  facts->bucket = ctx.bucket;
+  facts->key = ctx.key;
+  facts->region = ctx.bucket_record ? ctx.bucket_record->region : services_->region;
+  if (ctx.bucket_record) facts->bucket_owner = ctx.bucket_record->owner_account;
   // A request signed for another region than the bucket's (AWS: AuthorizationHeaderMalformed).
   if (ctx.bucket_record && !ctx.auth.region.empty() && !IsRegionFree(row.operation)) {
     if (const auto* info = &*ctx.bucket_record; info->region != ctx.auth.region) {

@@ -3,7 +3,8 @@
 //   (routes.h) -> region check -> authorize (authorize.h, common::policy) -> body reader -> handler
 //   -> response headers (x-amz-request-id, x-amz-id-2, Server: AmazonS3) and XML errors.
 // Requests whose SigV4 scope names iam or sts (POST /, form body) go to the IAM/STS query API
-// (emulator/iam/), which renders its own error shape.
+// (emulator/iam/), which renders its own error shape; scope cloudtrail (POST /, JSON 1.1) goes to
+// emulator/cloudtrail/.
 #pragma once
 
 #include <memory>
@@ -13,6 +14,7 @@
 
 #include "common/http/request.h"
 #include "common/policy/policy.h"
+#include "emulator/cloudtrail/s3_events.h"
 #include "emulator/protocol/body_reader.h"
 #include "emulator/protocol/op.h"
 
@@ -30,8 +32,10 @@ class Pipeline {
   PipelineResult Handle(const common::http::Request& request, RawSource body);
 
  private:
+  // facts: who called which operation, for the CloudTrail record (emulator/cloudtrail/s3_events.h).
   common::Result<Response> HandleS3(const common::http::Request& request, RawSource& body,
-                                    const std::string& request_id, bool* body_consumed);
+                                    const std::string& request_id, bool* body_consumed,
+                                    cloudtrail::S3CallFacts* facts);
   Services* services_;
 };
 

@@ -39,6 +39,8 @@ struct RequestContext {
   std::string source_ip;
   std::string via_service;  // "s3.us-east-1.amazonaws.com" when an AWS service calls for the principal
   std::string request_id;
+  // Keys the call resolved (the record's resources, protocol/audit.h); filled after Prepare.
+  std::vector<KeyPtr> audit_keys;
 };
 
 // One authorization the pipeline must grant before Run.

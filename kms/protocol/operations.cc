@@ -17,6 +17,8 @@ common::Result<nlohmann::json> Invoke(const Stages& stages, ops::RequestContext&
   if (!input.ok()) return input.error();
   auto plan = Op::Prepare(ctx, *input);
   if (!plan.ok()) return plan.error();
+  for (const auto& target : plan->auth)
+    if (target.key) ctx.audit_keys.push_back(target.key);
   for (const auto& target : plan->auth) S3LAB_TRY(stages.authorize(ctx, target));
   if (const Operation* row = FindOperation(Op::kName); row != nullptr && row->crypto)
     S3LAB_TRY(stages.admit(ctx, *row));

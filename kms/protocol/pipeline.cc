@@ -50,8 +50,9 @@ bool IsSignedHeader(const common::http::Request& request, const std::string& nam
 }  // namespace
 
 Pipeline::Pipeline(KmsService* service, common::identity::IdentityStore* identity,
-                   const common::util::Clock* clock, quota::QuotaGate* quota, const ServiceCallers* callers)
-    : service_(service), identity_(identity), clock_(clock), quota_(quota), callers_(callers) {
+                   const common::util::Clock* clock, quota::QuotaGate* quota, const ServiceCallers* callers,
+                   common::audit::Trail* trail)
+    : service_(service), identity_(identity), clock_(clock), quota_(quota), callers_(callers), trail_(trail) {
   stages_.authorize = [](const ops::RequestContext& ctx, const ops::AuthTarget& target) {
     return authz::Authorize(ctx, target);
   };
@@ -92,14 +93,27 @@ Reply Pipeline::ErrorReply(const common::AwsError& error, const std::string& req
 
 Reply Pipeline::Handle(const common::http::Request& request, const std::string& body) const {
   std::string request_id = NewRequestId();
-  auto result = Dispatch(request, body, request_id);
+  CallFacts facts;
+  facts.ctx.request_id = request_id;
+  auto result = Dispatch(request, body, request_id, facts);
+  if (trail_ != nullptr) {
+    if (facts.op == nullptr) {  // authentication failed before routing
+      std::string target = request.HeaderOr("x-amz-target");
+      if (common::util::StartsWith(target, kTargetPrefix)) facts.op = FindOperation(target.substr(kTargetPrefix.size()));
+    }
+    if (HasRecord(facts)) {
+      // The reply waits for the record's commit: no answered call without its record.
+      auto stored = trail_->Append(MakeKmsEvent(facts, request, result, clock_->NowMillis()));
+      if (!stored.ok()) return ErrorReply(errors::Internal("the audit trail is unavailable"), request_id);
+    }
+  }
   if (!result.ok()) return ErrorReply(result.error(), request_id);
   return Reply{200, result->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), request_id};
 }
 
 common::Result<nlohmann::json> Pipeline::Dispatch(const common::http::Request& request,
                                                   const std::string& body,
-                                                  const std::string& request_id) const {
+                                                  const std::string& request_id, CallFacts& facts) const {
   int64_t now = clock_->NowMillis();
   // Authenticate. The key lookup happens once: the secret for SigV4, the principal for the policies.
   std::optional<common::identity::KeyInfo> key_info;
@@ -117,10 +131,13 @@ common::Result<nlohmann::json> Pipeline::Dispatch(const common::http::Request& r
     return key_info->secret_access_key;
   };
   auto auth = common::sigv4::Authenticate(request, options);
-  if (!auth.ok()) return MapAuthError(auth.error(), request, real_clock_.NowMillis());
+  if (!auth.ok()) {
+    if (key_info) facts.ctx.principal = key_info->principal;  // a known key, a bad signature: recorded
+    return MapAuthError(auth.error(), request, real_clock_.NowMillis());
+  }
   if (auth->kind == common::sigv4::AuthKind::kAnonymous) return errors::MissingAuthenticationToken();
 
-  ops::RequestContext ctx;
+  ops::RequestContext& ctx = facts.ctx;
   ctx.service = service_;
   ctx.region = auth->region.empty() ? "us-east-1" : auth->region;
   ctx.now_millis = now;
@@ -146,13 +163,14 @@ common::Result<nlohmann::json> Pipeline::Dispatch(const common::http::Request& r
 
   // Route.
   std::string target = request.HeaderOr("x-amz-target");
-  const Operation* op = nullptr;
+  const Operation*& op = facts.op;
   if (common::util::StartsWith(target, kTargetPrefix))
     op = FindOperation(target.substr(kTargetPrefix.size()));
   if (op == nullptr) return errors::UnknownOperation();
 
   // Parse the JSON body ("" means {}).
-  nlohmann::json json = nlohmann::json::object();
+  nlohmann::json& json = facts.body;
+  json = nlohmann::json::object();
   if (!body.empty()) {
     json = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
     if (json.is_discarded())

@@ -4,17 +4,21 @@
 //   to KMS's UnrecognizedClientException / InvalidSignatureException / MissingAuthenticationToken...)
 //   -> route (X-Amz-Target through the table of operations.h) -> operation stages (Parse, Prepare,
 //   authorize each target [authz/], quota hook for crypto operations [quota/], Run, Render)
-//   -> render ({"__type","message"} errors, x-amzn-RequestId, application/x-amz-json-1.1).
+//   -> render ({"__type","message"} errors, x-amzn-RequestId, application/x-amz-json-1.1)
+//   -> audit: the call's CloudTrail record is committed to the trail before the reply is returned
+//   (protocol/audit.h; a call whose caller is unknown has no record).
 //
 // No HTTP library types here: the server adapter hands in a common::http::Request and the body.
 #pragma once
 
 #include <string>
 
+#include "common/audit/trail.h"
 #include "common/error.h"
 #include "common/http/request.h"
 #include "common/identity/identity_store.h"
 #include "common/util/clock.h"
+#include "kms/protocol/audit.h"
 #include "kms/protocol/operations.h"
 #include "kms/protocol/service_callers.h"
 #include "kms/quota/quota.h"
@@ -32,9 +36,9 @@ inline constexpr const char* kContentType = "application/x-amz-json-1.1";
 
 class Pipeline {
  public:
-  // All pointers are borrowed and must outlive the pipeline. callers may be null.
+  // All pointers are borrowed and must outlive the pipeline. callers and trail may be null (no audit).
   Pipeline(KmsService* service, common::identity::IdentityStore* identity, const common::util::Clock* clock,
-           quota::QuotaGate* quota, const ServiceCallers* callers);
+           quota::QuotaGate* quota, const ServiceCallers* callers, common::audit::Trail* trail = nullptr);
 
   Reply Handle(const common::http::Request& request, const std::string& body) const;
 
@@ -43,8 +47,9 @@ class Pipeline {
                                        int64_t now_millis);
 
  private:
+  // facts: what the call revealed about itself, for its record.
   common::Result<nlohmann::json> Dispatch(const common::http::Request& request, const std::string& body,
-                                          const std::string& request_id) const;
+                                          const std::string& request_id, CallFacts& facts) const;
   static Reply ErrorReply(const common::AwsError& error, const std::string& request_id);
 
   KmsService* service_;
@@ -55,6 +60,7 @@ class Pipeline {
   common::util::LabClock real_clock_;
   quota::QuotaGate* quota_;
   const ServiceCallers* callers_;
+  common::audit::Trail* trail_;
   Stages stages_;
 };
 

@@ -26,5 +26,7 @@ int CmdAccount(const InstanceConfig& config, const std::vector<std::string>& arg
 int CmdLoad(const InstanceConfig& config, const std::vector<std::string>& args);
 // `mfa code|codes SERIAL` (mfa_command.cc): current TOTP code(s) of a virtual MFA device.
 int CmdMfa(const InstanceConfig& config, const std::vector<std::string>& args);
+// `trail [--max N] [--event-name E] [--json] [--follow]` (trail_command.cc): latest CloudTrail records.
+int CmdTrail(const InstanceConfig& config, const std::vector<std::string>& args);
 
 }  // namespace runner

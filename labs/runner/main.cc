@@ -24,6 +24,7 @@ constexpr const char* kUsage = R"USAGE(usage: s3lab <command> [options]
   account add ID [--name NAME]   create another account, print its root keys
   load kms OP --region R --rate N --seconds S [--key ID]   KMS calls at a fixed rate, per-second counts
   mfa code|codes SERIAL  current code(s) of a virtual MFA device (the lab's authenticator app)
+  trail [--max N] [--event-name E] [--json] [--follow]   latest CloudTrail records (LookupEvents)
   cse put FILE s3://B/K --key-id KEY [--context k=v]   client-side encryption (S3 Encryption Client v2)
   cse get s3://B/K FILE [--context k=v]                 download and decrypt it
   run LAB.yaml... [--auto]       run labs, guided (default) or straight through
@@ -86,6 +87,7 @@ int main(int argc, char** argv) {
   if (command == "clock") return runner::CmdClock(*config, rest);
   if (command == "account") return runner::CmdAccount(*config, rest);
   if (command == "load") return runner::CmdLoad(*config, rest);
+  if (command == "trail") return runner::CmdTrail(*config, rest);
   if (command == "mfa") return runner::CmdMfa(*config, rest);
   if (command == "cse") return runner::CmdCse(*config, rest);
   if (command == "run") return runner::RunLabsCommand(rest, *config);

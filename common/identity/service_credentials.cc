@@ -1,11 +1,12 @@
-#include "kms/protocol/service_callers.h"
+// Service credentials derived from master.key (see service_credentials.h).
+#include "common/identity/service_credentials.h"
 
 #include <cctype>
 
 #include "common/crypto/master_key.h"
 #include "common/util/encoding.h"
 
-namespace kms::protocol {
+namespace common::identity {
 
 ServiceCredential DeriveServiceCredential(const common::crypto::SecretBytes& master,
                                           const std::string& service) {
@@ -16,4 +17,4 @@ ServiceCredential DeriveServiceCredential(const common::crypto::SecretBytes& mas
   return ServiceCredential{service, "S3LABSVC" + upper, common::util::HexEncode(derived.view())};
 }
 
-}  // namespace kms::protocol
+}  // namespace common::identity

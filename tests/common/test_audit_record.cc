@@ -1,0 +1,125 @@
+// CloudTrail record builder: members, their order, userIdentity shapes, camelCase request parameters.
+#include <doctest/doctest.h>
+
+#include "common/audit/record.h"
+
+using common::audit::BuildRecord;
+using common::audit::CamelCaseMembers;
+using common::audit::Event;
+using common::audit::OrderedJson;
+using common::identity::Principal;
+using common::identity::PrincipalType;
+
+namespace {
+
+Principal Alice() {
+  Principal p;
+  p.type = PrincipalType::kUser;
+  p.account_id = "111122223333";
+  p.arn = "arn:aws:iam::111122223333:user/alice";
+  p.user_name = "alice";
+  p.user_id = "AIDAEXAMPLEALICE0001";
+  p.access_key_id = "AKIAEXAMPLEALICE0001";
+  return p;
+}
+
+Event GenerateDataKeyEvent() {
+  Event e;
+  e.principal = Alice();
+  e.event_time_millis = 1440938160000;  // 2015-08-30T12:36:00Z
+  e.event_source = "kms.amazonaws.com";
+  e.event_name = "GenerateDataKey";
+  e.region = "us-east-1";
+  e.source_ip = "127.0.0.1";
+  e.user_agent = "aws-cli/1.45.11";
+  e.request_parameters = OrderedJson{{"keyId", "alias/lab"}, {"keySpec", "AES_256"}};
+  e.request_id = "e0eb83e3-63bc-11e4-bc2b-4198b6150d5c";
+  e.event_id = "a9dea4f9-8395-46c0-942c-f509c02c2b71";
+  e.read_only = true;
+  e.resources.push_back({"111122223333", "AWS::KMS::Key", "arn:aws:kms:us-east-1:111122223333:key/k1"});
+  e.recipient_account_id = "111122223333";
+  return e;
+}
+
+std::vector<std::string> Keys(const OrderedJson& object) {
+  std::vector<std::string> keys;
+  for (const auto& [k, v] : object.items()) keys.push_back(k);
+  return keys;
+}
+
+}  // namespace
+
+TEST_CASE("A successful KMS record has AWS's members in AWS's order and null responseElements") {
+  OrderedJson r = BuildRecord(GenerateDataKeyEvent());
+  CHECK(Keys(r) == std::vector<std::string>{"eventVersion", "userIdentity", "eventTime", "eventSource",
+                                            "eventName", "awsRegion", "sourceIPAddress", "userAgent",
+                                            "requestParameters", "responseElements", "requestID", "eventID",
+                                            "readOnly", "resources", "eventType", "managementEvent",
+                                            "recipientAccountId", "eventCategory"});
+  CHECK(r["eventVersion"] == "1.11");
+  CHECK(r["eventTime"] == "2015-08-30T12:36:00Z");
+  CHECK(r["responseElements"].is_null());
+  CHECK(r["readOnly"] == true);
+  CHECK(r["eventType"] == "AwsApiCall");
+  CHECK(r["managementEvent"] == true);
+  CHECK(r["eventCategory"] == "Management");
+  CHECK(r["resources"].dump() ==
+        R"([{"accountId":"111122223333","type":"AWS::KMS::Key","ARN":"arn:aws:kms:us-east-1:111122223333:key/k1"}])");
+  CHECK(r["userIdentity"].dump() ==
+        R"({"type":"IAMUser","principalId":"AIDAEXAMPLEALICE0001","arn":"arn:aws:iam::111122223333:user/alice",)"
+        R"("accountId":"111122223333","accessKeyId":"AKIAEXAMPLEALICE0001","userName":"alice"})");
+}
+
+TEST_CASE("A failed call carries errorCode and errorMessage right after userAgent") {
+  Event e = GenerateDataKeyEvent();
+  e.error_code = "AccessDeniedException";
+  e.error_message = "User: arn:aws:iam::111122223333:user/alice is not authorized";
+  OrderedJson r = BuildRecord(e);
+  auto keys = Keys(r);
+  REQUIRE(keys.size() > 10);
+  CHECK(keys[8] == "errorCode");
+  CHECK(keys[9] == "errorMessage");
+  CHECK(r["errorCode"] == "AccessDeniedException");
+}
+
+TEST_CASE("A call S3 makes for a user names the user with invokedBy") {
+  Event e = GenerateDataKeyEvent();
+  e.invoked_by = "s3.amazonaws.com";
+  OrderedJson id = BuildRecord(e)["userIdentity"];
+  CHECK(id["userName"] == "alice");
+  CHECK(id["invokedBy"] == "s3.amazonaws.com");
+  CHECK(Keys(id).back() == "invokedBy");
+}
+
+TEST_CASE("Root is recorded with the account as principalId, and LookupEvents knows it as root") {
+  Principal root;
+  root.type = PrincipalType::kRoot;
+  root.account_id = "111122223333";
+  root.arn = "arn:aws:iam::111122223333:root";
+  root.access_key_id = "AKIAROOT";
+  CHECK(common::audit::UserIdentity(root, "").dump() ==
+        R"({"type":"Root","principalId":"111122223333","arn":"arn:aws:iam::111122223333:root",)"
+        R"("accountId":"111122223333","accessKeyId":"AKIAROOT"})");
+  CHECK(common::audit::LookupUsername(root) == "root");
+  CHECK(common::audit::LookupUsername(Alice()) == "alice");
+}
+
+TEST_CASE("tlsDetails appear only for HTTPS requests") {
+  Event e = GenerateDataKeyEvent();
+  CHECK_FALSE(BuildRecord(e).contains("tlsDetails"));
+  e.tls = true;
+  e.tls_host = "127.0.0.1:4591";
+  CHECK(BuildRecord(e)["tlsDetails"]["clientProvidedHostHeader"] == "127.0.0.1:4591");
+}
+
+TEST_CASE("CamelCaseMembers lowers member names but keeps map keys and drops secrets") {
+  auto body = nlohmann::json::parse(
+      R"({"KeyId":"alias/a","Plaintext":"c2VjcmV0","EncryptionContext":{"Department":"IT"},)"
+      R"("Tags":[{"TagKey":"k","TagValue":"v"}]})");
+  OrderedJson out = CamelCaseMembers(body, {"EncryptionContext"}, {"Plaintext", "CiphertextBlob"});
+  CHECK_FALSE(out.contains("plaintext"));
+  CHECK(out["keyId"] == "alias/a");
+  CHECK(out["encryptionContext"]["Department"] == "IT");
+  CHECK(out["tags"][0]["tagKey"] == "k");
+  CHECK(out["tags"][0]["tagValue"] == "v");
+}

@@ -1,0 +1,373 @@
+"""CloudTrail records of KMS calls and LookupEvents (served by the S3 process), driven by boto3 and the aws
+CLI (v1) with default settings. Records are appended to <data>/trail.db by both services and must be
+committed before the call is answered (the kill -9 test checks that)."""
+import base64
+import json
+import threading
+import time
+
+from botocore.config import Config
+from botocore.exceptions import ClientError, EndpointConnectionError
+
+import harness
+from harness import InstanceTestCase
+
+ACCOUNT = harness.ACCOUNT_ID
+REGION = harness.REGION
+
+
+def lookup(inst, key=None, value=None, creds=None, **kw):
+    """Every record matching one lookup attribute (all pages), newest first, as (event, record) pairs."""
+    trail = inst.client("cloudtrail", **(creds or {}))
+    if key:
+        kw["LookupAttributes"] = [{"AttributeKey": key, "AttributeValue": value}]
+    out, token = [], None
+    while True:
+        page = trail.lookup_events(**(dict(kw, NextToken=token) if token else kw))
+        out += [(e, json.loads(e["CloudTrailEvent"])) for e in page["Events"]]
+        token = page.get("NextToken")
+        if not token:
+            return out
+
+
+def make_user(inst, name, *statements):
+    iam = inst.client("iam")
+    iam.create_user(UserName=name)
+    if statements:
+        iam.put_user_policy(UserName=name, PolicyName="p", PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": list(statements)}))
+    key = iam.create_access_key(UserName=name)["AccessKey"]
+    return {"aws_access_key_id": key["AccessKeyId"], "aws_secret_access_key": key["SecretAccessKey"]}
+
+
+def allow(action, resource="*"):
+    return {"Effect": "Allow", "Action": action, "Resource": resource}
+
+
+class KmsRecordTest(InstanceTestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.kms = cls.inst.client("kms")
+        cls.key = cls.kms.create_key(Description="trail")["KeyMetadata"]
+        cls.root_key_id = cls.inst.root_credentials()[0]
+
+    def test_generate_data_key_record_has_the_fields_aws_writes(self):
+        resp = self.kms.generate_data_key(KeyId=self.key["KeyId"], KeySpec="AES_256",
+                                          EncryptionContext={"project": "trail-1"})
+        events = [(e, r) for e, r in lookup(self.inst, "EventName", "GenerateDataKey")
+                  if r["requestID"] == resp["ResponseMetadata"]["RequestId"]]
+        self.assertEqual(len(events), 1)
+        event, record = events[0]
+        self.assertEqual(list(record), [
+            "eventVersion", "userIdentity", "eventTime", "eventSource", "eventName", "awsRegion", "sourceIPAddress",
+            "userAgent", "requestParameters", "responseElements", "additionalEventData", "requestID", "eventID",
+            "readOnly", "resources", "eventType", "managementEvent", "recipientAccountId", "eventCategory"])
+        self.assertEqual(record["eventVersion"], "1.11")
+        self.assertEqual(record["userIdentity"], {
+            "type": "Root", "principalId": ACCOUNT, "arn": f"arn:aws:iam::{ACCOUNT}:root", "accountId": ACCOUNT,
+            "accessKeyId": self.root_key_id})
+        self.assertEqual(record["eventSource"], "kms.amazonaws.com")
+        self.assertEqual(record["awsRegion"], REGION)
+        self.assertEqual(record["sourceIPAddress"], "127.0.0.1")
+        self.assertTrue(record["userAgent"].startswith("Boto3/"), record["userAgent"])
+        self.assertEqual(record["requestParameters"], {
+            "keyId": self.key["KeyId"], "keySpec": "AES_256", "encryptionContext": {"project": "trail-1"}})
+        self.assertIsNone(record["responseElements"])
+        self.assertEqual(record["additionalEventData"], {"keyMaterialId": resp["KeyMaterialId"]})
+        self.assertIs(record["readOnly"], True)
+        self.assertEqual(record["resources"], [{"accountId": ACCOUNT, "type": "AWS::KMS::Key",
+                                                "ARN": self.key["Arn"]}])
+        self.assertEqual((record["eventType"], record["managementEvent"], record["recipientAccountId"],
+                          record["eventCategory"]), ("AwsApiCall", True, ACCOUNT, "Management"))
+        self.assertRegex(record["eventTime"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+        # The LookupEvents view of the same record.
+        self.assertEqual(event["EventId"], record["eventID"])
+        self.assertEqual((event["EventName"], event["ReadOnly"], event["Username"], event["AccessKeyId"],
+                          event["EventSource"]), ("GenerateDataKey", "true", "root", self.root_key_id,
+                                                  "kms.amazonaws.com"))
+        self.assertEqual(event["Resources"], [{"ResourceType": "AWS::KMS::Key", "ResourceName": self.key["Arn"]}])
+        # Never the data key, in either encoding.
+        text = event["CloudTrailEvent"]
+        self.assertNotIn(base64.b64encode(resp["Plaintext"]).decode(), text)
+        self.assertNotIn(base64.b64encode(resp["CiphertextBlob"]).decode(), text)
+        self.assertNotIn("invokedBy", text)
+        self.assertNotIn("errorCode", text)
+
+    def test_decrypt_record_names_the_key_and_the_default_algorithm(self):
+        blob = self.kms.encrypt(KeyId=self.key["KeyId"], Plaintext=b"attack at dawn")["CiphertextBlob"]
+        resp = self.kms.decrypt(CiphertextBlob=blob)
+        (event, record), = [(e, r) for e, r in lookup(self.inst, "EventName", "Decrypt")
+                            if r["requestID"] == resp["ResponseMetadata"]["RequestId"]]
+        self.assertEqual(record["requestParameters"], {"encryptionAlgorithm": "SYMMETRIC_DEFAULT"})
+        self.assertEqual(record["resources"][0]["ARN"], self.key["Arn"])
+        self.assertNotIn(base64.b64encode(blob).decode(), event["CloudTrailEvent"])
+        self.assertNotIn(base64.b64encode(b"attack at dawn").decode(), event["CloudTrailEvent"])
+
+    def test_create_key_is_a_write_with_the_new_key_in_resources(self):
+        meta = self.kms.create_key(Description="second")["KeyMetadata"]
+        writes = lookup(self.inst, "ReadOnly", "false")
+        (event, record), = [(e, r) for e, r in writes if r["eventName"] == "CreateKey"
+                            and r["resources"][0]["ARN"] == meta["Arn"]]
+        self.assertEqual(event["ReadOnly"], "false")
+        self.assertIs(record["readOnly"], False)
+        self.assertEqual(record["requestParameters"], {"description": "second"})
+        self.assertEqual(record["responseElements"]["keyMetadata"]["keyId"], meta["KeyId"])
+        self.assertTrue(all(e["ReadOnly"] == "false" for e, _ in writes))
+
+    def test_denied_call_records_the_error_code_and_message(self):
+        creds = make_user(self.inst, "trail-nokms")
+        kms = self.inst.client("kms", **creds)
+        with self.assertRaises(ClientError) as ctx:
+            kms.generate_data_key(KeyId=self.key["Arn"], KeySpec="AES_256")
+        err = ctx.exception.response["Error"]
+        self.assertEqual(err["Code"], "AccessDeniedException")
+        (event, record), = lookup(self.inst, "Username", "trail-nokms")
+        self.assertEqual(record["errorCode"], "AccessDeniedException")
+        self.assertEqual(record["errorMessage"], err["Message"])
+        self.assertEqual(list(record)[8:10], ["errorCode", "errorMessage"])
+        self.assertEqual(record["userIdentity"]["type"], "IAMUser")
+        self.assertEqual(record["userIdentity"]["userName"], "trail-nokms")
+        self.assertEqual(record["userIdentity"]["arn"], f"arn:aws:iam::{ACCOUNT}:user/trail-nokms")
+        self.assertEqual(record["userIdentity"]["accessKeyId"], creds["aws_access_key_id"])
+        self.assertEqual(record["requestParameters"], {"keyId": self.key["Arn"], "keySpec": "AES_256"})
+        self.assertEqual(event["AccessKeyId"], creds["aws_access_key_id"])
+
+    def test_bad_signature_with_a_known_key_is_recorded_for_its_owner(self):
+        creds = make_user(self.inst, "trail-badsig")
+        kms = self.inst.client("kms", aws_access_key_id=creds["aws_access_key_id"],
+                               aws_secret_access_key="not-the-secret",
+                               config=Config(retries={"total_max_attempts": 1}))
+        with self.assertRaises(ClientError) as ctx:
+            kms.list_keys()
+        self.assertEqual(ctx.exception.response["Error"]["Code"], "InvalidSignatureException")
+        (event, record), = lookup(self.inst, "Username", "trail-badsig")
+        self.assertEqual((record["eventName"], record["errorCode"]), ("ListKeys", "InvalidSignatureException"))
+        self.assertIs(record["readOnly"], True)
+        self.assertNotIn("resources", record)
+
+    def test_lookup_attributes_filter(self):
+        self.kms.encrypt(KeyId=self.key["KeyId"], Plaintext=b"x")
+        newest_id = lookup(self.inst, "EventName", "Encrypt")[0][1]["eventID"]
+        (event, _), = lookup(self.inst, "EventId", newest_id)
+        self.assertEqual(event["EventName"], "Encrypt")
+        by_key = lookup(self.inst, "ResourceName", self.key["Arn"])
+        self.assertTrue(by_key and all(any(r["ResourceName"] == self.key["Arn"] for r in e["Resources"])
+                                       for e, _ in by_key))
+        self.assertEqual({e["EventSource"] for e, _ in lookup(self.inst, "EventSource", "kms.amazonaws.com")},
+                         {"kms.amazonaws.com"})
+        self.assertEqual({e["AccessKeyId"] for e, _ in lookup(self.inst, "AccessKeyId", self.root_key_id)},
+                         {self.root_key_id})
+        self.assertTrue(lookup(self.inst, "ResourceType", "AWS::KMS::Key"))
+        self.assertEqual(lookup(self.inst, "EventName", "NoSuchEvent"), [])
+
+    def test_pages_are_newest_first_and_disjoint(self):
+        for _ in range(7):
+            self.kms.generate_random(NumberOfBytes=16)
+        trail = self.inst.client("cloudtrail")
+        attrs = [{"AttributeKey": "EventName", "AttributeValue": "GenerateRandom"}]
+        seen, token, sizes = [], None, []
+        while True:
+            kw = {"LookupAttributes": attrs, "MaxResults": 3}
+            page = trail.lookup_events(**(dict(kw, NextToken=token) if token else kw))
+            sizes.append(len(page["Events"]))
+            seen += page["Events"]
+            token = page.get("NextToken")
+            if not token:
+                break
+        self.assertEqual(sizes, [3, 3, 1])
+        self.assertEqual(len({e["EventId"] for e in seen}), 7)
+        times = [e["EventTime"] for e in seen]
+        self.assertEqual(times, sorted(times, reverse=True))
+        self.assertEqual(json.loads(seen[0]["CloudTrailEvent"])["requestParameters"], {"numberOfBytes": 16})
+
+    def test_time_range(self):
+        self.kms.describe_key(KeyId=self.key["KeyId"])
+        now = time.time()
+        trail = self.inst.client("cloudtrail")
+        attrs = [{"AttributeKey": "EventName", "AttributeValue": "DescribeKey"}]
+        self.assertTrue(trail.lookup_events(LookupAttributes=attrs, StartTime=now - 120)["Events"])
+        self.assertEqual(trail.lookup_events(LookupAttributes=attrs, StartTime=now + 60)["Events"], [])
+        self.assertEqual(trail.lookup_events(LookupAttributes=attrs, EndTime=now - 3600)["Events"], [])
+
+    def test_invalid_requests(self):
+        trail = self.inst.client("cloudtrail")
+        two = [{"AttributeKey": "EventName", "AttributeValue": "Decrypt"},
+               {"AttributeKey": "Username", "AttributeValue": "root"}]
+        self.assertCode(trail.lookup_events, "InvalidLookupAttributesException", 400, LookupAttributes=two)
+        self.assertCode(trail.lookup_events, "InvalidTimeRangeException", 400, StartTime=2000, EndTime=1000)
+        self.assertCode(trail.lookup_events, "InvalidNextTokenException", 400, NextToken="bm90LWEtdG9rZW4=")
+
+    def test_aws_cli_lookup_events(self):
+        self.kms.generate_data_key(KeyId=self.key["KeyId"], NumberOfBytes=32)
+        rc, out, err = self.inst.aws("cloudtrail", "lookup-events", "--lookup-attributes",
+                                     "AttributeKey=EventName,AttributeValue=GenerateDataKey")
+        self.assertEqual(rc, 0, err)
+        events = json.loads(out)["Events"]
+        self.assertTrue(events)
+        self.assertTrue(all(e["EventName"] == "GenerateDataKey" for e in events))
+        newest = json.loads(events[0]["CloudTrailEvent"])
+        self.assertEqual(newest["requestParameters"], {"keyId": self.key["KeyId"], "numberOfBytes": 32})
+
+
+class LookupAuthorizationTest(InstanceTestCase):
+
+    def test_users_need_cloudtrail_lookup_events(self):
+        plain = make_user(self.inst, "trail-reader-denied")
+        with self.assertRaises(ClientError) as ctx:
+            self.inst.client("cloudtrail", **plain).lookup_events()
+        err = ctx.exception.response["Error"]
+        self.assertEqual(err["Code"], "AccessDeniedException")
+        self.assertEqual(err["Message"], f"User: arn:aws:iam::{ACCOUNT}:user/trail-reader-denied is not authorized "
+                                         "to perform: cloudtrail:LookupEvents because no identity-based policy "
+                                         "allows the cloudtrail:LookupEvents action")
+        reader = make_user(self.inst, "trail-reader", allow("cloudtrail:LookupEvents"))
+        self.inst.client("kms").create_key()
+        events = self.inst.client("cloudtrail", **reader).lookup_events()["Events"]
+        self.assertIn("CreateKey", [e["EventName"] for e in events])
+
+
+class ThrottledRecordTest(InstanceTestCase):
+    instance_kwargs = {"kms_args": ["--quota", "us-west-1=0.01"]}
+
+    def test_throttled_call_is_recorded(self):
+        kms = self.inst.client("kms", region="us-west-1", config=Config(retries={"total_max_attempts": 1}))
+        key = kms.create_key()["KeyMetadata"]["KeyId"]
+        with self.assertRaises(ClientError) as ctx:
+            for _ in range(3):
+                kms.generate_data_key(KeyId=key, KeySpec="AES_256")
+        self.assertEqual(ctx.exception.response["Error"]["Code"], "ThrottlingException")
+        throttled = [r for _, r in lookup(self.inst, "EventName", "GenerateDataKey")
+                     if r.get("errorCode") == "ThrottlingException"]
+        self.assertEqual(len(throttled), 1)
+        self.assertEqual(throttled[0]["awsRegion"], "us-west-1")
+        self.assertEqual(throttled[0]["errorMessage"],
+                         "You have exceeded the rate at which you may call KMS. Reduce the frequency of your calls.")
+
+
+class SseKmsRecordTest(InstanceTestCase):
+
+    def test_upload_records_generate_data_key_for_the_user_invoked_by_s3(self):
+        kms = self.inst.client("kms")
+        key = kms.create_key()["KeyMetadata"]
+        creds = make_user(self.inst, "uploader", allow("s3:*"),
+                          allow(["kms:GenerateDataKey", "kms:Decrypt"], key["Arn"]))
+        self.inst.client("s3").create_bucket(Bucket="trail-sse")
+        s3 = self.inst.client("s3", https=True, **creds)
+        try:
+            s3.put_object(Bucket="trail-sse", Key="reports/q1.csv", Body=b"a,b\n", ServerSideEncryption="aws:kms",
+                          SSEKMSKeyId=key["KeyId"])
+        except ClientError as e:
+            self.skipTest(f"SSE-KMS not available: {e}")
+        self.assertEqual(s3.get_object(Bucket="trail-sse", Key="reports/q1.csv")["Body"].read(), b"a,b\n")
+        for name in ("GenerateDataKey", "Decrypt"):
+            (event, record), = [(e, r) for e, r in lookup(self.inst, "EventName", name)
+                                if r["userIdentity"].get("userName") == "uploader"]
+            self.assertEqual(record["userIdentity"]["invokedBy"], "s3.amazonaws.com")
+            self.assertEqual(record["userIdentity"]["accessKeyId"], creds["aws_access_key_id"])
+            self.assertEqual((record["sourceIPAddress"], record["userAgent"]), ("s3.amazonaws.com", "s3.amazonaws.com"))
+            self.assertEqual(record["requestParameters"]["encryptionContext"],
+                             {"aws:s3:arn": "arn:aws:s3:::trail-sse/reports/q1.csv"})
+            self.assertEqual(record["resources"], [{"accountId": ACCOUNT, "type": "AWS::KMS::Key",
+                                                    "ARN": key["Arn"]}])
+            self.assertNotIn("tlsDetails", record)
+            self.assertEqual(event["Username"], "uploader")
+        gdk = [r for _, r in lookup(self.inst, "EventName", "GenerateDataKey")
+               if r["userIdentity"].get("userName") == "uploader"][0]
+        self.assertEqual(gdk["requestParameters"]["keySpec"], "AES_256")
+
+
+class KillNineTest(InstanceTestCase):
+    """kill -9 of KMS under load: every answered request has its record (records are committed first)."""
+
+    def test_no_answered_request_loses_its_record(self):
+        key = self.inst.client("kms").create_key()["KeyMetadata"]["KeyId"]
+        answered, lock, stop = [], threading.Lock(), threading.Event()
+
+        def worker():
+            kms = self.inst.client("kms", config=Config(retries={"total_max_attempts": 1}, connect_timeout=2,
+                                                        read_timeout=5))
+            while not stop.is_set():
+                try:
+                    r = kms.generate_data_key(KeyId=key, KeySpec="AES_256")
+                except (ClientError, EndpointConnectionError, Exception):  # noqa: the process is gone
+                    if not self.inst.kms.alive():
+                        return
+                    continue
+                with lock:
+                    answered.append(r["ResponseMetadata"]["RequestId"])
+
+        threads = [threading.Thread(target=worker) for _ in range(6)]
+        for t in threads:
+            t.start()
+        deadline = time.monotonic() + 30
+        while len(answered) < 300 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.inst.kill9(which=("kms",))
+        stop.set()
+        for t in threads:
+            t.join(30)
+        self.assertGreaterEqual(len(answered), 300)
+        recorded = {r["requestID"] for _, r in lookup(self.inst, "EventName", "GenerateDataKey")}
+        missing = [rid for rid in answered if rid not in recorded]
+        self.assertEqual(missing, [], f"{len(missing)} of {len(answered)} answered requests have no record")
+
+
+class S3AndIamEventTest(InstanceTestCase):
+    """Bucket-level S3 calls and IAM calls are management events; object calls are data events (not shown)."""
+
+    def test_bucket_calls_are_recorded_and_object_calls_are_not(self):
+        s3 = self.inst.client("s3")
+        resp = s3.create_bucket(Bucket="trail-mgmt")
+        s3.put_object(Bucket="trail-mgmt", Key="k", Body=b"x")
+        s3.get_bucket_encryption(Bucket="trail-mgmt")
+        (event, record), = lookup(self.inst, "EventName", "CreateBucket")
+        self.assertEqual(record["eventSource"], "s3.amazonaws.com")
+        self.assertEqual(record["requestID"], resp["ResponseMetadata"]["RequestId"])
+        self.assertEqual(record["requestParameters"]["bucketName"], "trail-mgmt")
+        self.assertEqual(record["resources"], [{"accountId": ACCOUNT, "type": "AWS::S3::Bucket",
+                                                "ARN": "arn:aws:s3:::trail-mgmt"}])
+        self.assertIs(record["readOnly"], False)
+        self.assertEqual(event["Resources"], [{"ResourceType": "AWS::S3::Bucket",
+                                               "ResourceName": "arn:aws:s3:::trail-mgmt"}])
+        (_, enc), = lookup(self.inst, "EventName", "GetBucketEncryption")
+        self.assertIs(enc["readOnly"], True)
+        self.assertEqual(enc["requestParameters"]["encryption"], "")
+        self.assertEqual(lookup(self.inst, "EventName", "PutObject"), [])
+        sources = {e["EventSource"] for e, _ in lookup(self.inst, "ResourceName", "arn:aws:s3:::trail-mgmt")}
+        self.assertEqual(sources, {"s3.amazonaws.com"})
+
+    def test_denied_bucket_call_and_iam_calls(self):
+        creds = make_user(self.inst, "trail-s3-denied")
+        with self.assertRaises(ClientError) as ctx:
+            self.inst.client("s3", **creds).create_bucket(Bucket="trail-denied")
+        self.assertEqual(ctx.exception.response["Error"]["Code"], "AccessDenied")
+        records = [r for _, r in lookup(self.inst, "Username", "trail-s3-denied")]
+        (denied,) = [r for r in records if r["eventName"] == "CreateBucket"]
+        self.assertEqual(denied["errorCode"], "AccessDenied")
+        self.assertEqual(denied["errorMessage"], ctx.exception.response["Error"]["Message"])
+        (_, created), = [(e, r) for e, r in lookup(self.inst, "EventName", "CreateUser")
+                         if r["requestParameters"] == {"userName": "trail-s3-denied"}]
+        self.assertEqual((created["eventSource"], created["awsRegion"]), ("iam.amazonaws.com", "us-east-1"))
+        (event, key_record), = [(e, r) for e, r in lookup(self.inst, "EventName", "CreateAccessKey")
+                                if r["requestParameters"] == {"userName": "trail-s3-denied"}]
+        self.assertNotIn(creds["aws_secret_access_key"], event["CloudTrailEvent"])
+        self.assertIsNone(key_record["responseElements"])
+
+
+class TrailCommandTest(InstanceTestCase):
+
+    def test_s3lab_trail_prints_the_latest_records(self):
+        kms = self.inst.client("kms")
+        kms.generate_data_key(KeyId=kms.create_key()["KeyMetadata"]["KeyId"], KeySpec="AES_256")
+        rc, out, err = self.inst.s3lab("trail", "--max", "5")
+        self.assertEqual(rc, 0, err)
+        lines = out.splitlines()
+        self.assertEqual(lines[0].split(), ["TIME", "SOURCE", "EVENT", "USER", "REGION", "ERROR"])
+        self.assertEqual([l.split()[2] for l in lines[1:]][-2:], ["CreateKey", "GenerateDataKey"])
+        self.assertEqual(lines[-1].split()[1:], ["kms.amazonaws.com", "GenerateDataKey", "root", REGION, "-"])
+        rc, out, err = self.inst.s3lab("trail", "--json", "--event-name", "GenerateDataKey")
+        self.assertEqual(rc, 0, err)
+        (record,) = [json.loads(line) for line in out.splitlines()]
+        self.assertEqual(record["requestParameters"]["keySpec"], "AES_256")
