@@ -84,6 +84,43 @@ common::Status RunSetup(const Lab& lab, RunContext* ctx, std::ostream& log, bool
     ctx->principals["root@" + *id] = {account->root_access_key_id, account->root_secret_access_key, ""};
     if (verbose) log << "  setup: account " << *id << " ready (principal root@" << *id << ")\n";
   }
+  // Keys made by a root user come before the users (a user policy may name ${key_arn}); keys made by
+  // a user of the lab come after the users exist.
+  auto make_key = [&](const SetupKey& k) -> common::Status {
+    auto as = s.Sub(k.as);
+    if (!as.ok()) return as.error();
+    auto description = s.Sub(k.description);
+    if (!description.ok()) return description.error();
+    std::string cmd = "aws kms create-key";
+    if (!description->empty()) cmd += " --description " + ShellQuote(*description);
+    auto created = s.Cmd(*as, cmd);
+    if (!created.ok()) return created.error();
+    auto meta = ParseJson(created->stdout_text, "create-key");
+    if (!meta.ok()) return meta.error();
+    const std::string key_id = (*meta)["KeyMetadata"].value("KeyId", "");
+    const std::string arn = (*meta)["KeyMetadata"].value("Arn", "");
+    if (!k.save.empty()) {
+      ctx->vars.Set(k.save, key_id);
+      ctx->vars.Set(k.save + "_arn", arn);
+    }
+    if (!k.alias.empty()) {
+      auto alias = s.Sub(k.alias);
+      if (!alias.ok()) return alias.error();
+      auto made =
+          s.Cmd(*as, "aws kms create-alias --alias-name " + ShellQuote(*alias) + " --target-key-id " + key_id,
+                {"AlreadyExistsException"});
+      if (!made.ok()) return made.error();
+      if (made->exit_code != 0)
+        S3LAB_TRY(s.Cmd(
+            *as, "aws kms update-alias --alias-name " + ShellQuote(*alias) + " --target-key-id " + key_id));
+    }
+    if (verbose)
+      log << "  setup: KMS key " << key_id << (k.save.empty() ? "" : " saved as ${" + k.save + "}") << "\n";
+    return common::Ok{};
+  };
+  auto by_root = [](const SetupKey& k) { return k.as == "root" || k.as.rfind("root@", 0) == 0; };
+  for (const auto& k : lab.keys)
+    if (by_root(k)) S3LAB_TRY(make_key(k));
   for (const auto& u : lab.users) {
     auto name = s.Sub(u.name);
     if (!name.ok()) return name.error();
@@ -138,37 +175,8 @@ common::Status RunSetup(const Lab& lab, RunContext* ctx, std::ostream& log, bool
       cmd += " --region " + *region + " --create-bucket-configuration LocationConstraint=" + *region;
     S3LAB_TRY(s.Cmd(*as, cmd, {"BucketAlreadyOwnedByYou"}));
   }
-  for (const auto& k : lab.keys) {
-    auto as = s.Sub(k.as);
-    if (!as.ok()) return as.error();
-    auto description = s.Sub(k.description);
-    if (!description.ok()) return description.error();
-    std::string cmd = "aws kms create-key";
-    if (!description->empty()) cmd += " --description " + ShellQuote(*description);
-    auto created = s.Cmd(*as, cmd);
-    if (!created.ok()) return created.error();
-    auto meta = ParseJson(created->stdout_text, "create-key");
-    if (!meta.ok()) return meta.error();
-    const std::string key_id = (*meta)["KeyMetadata"].value("KeyId", "");
-    const std::string arn = (*meta)["KeyMetadata"].value("Arn", "");
-    if (!k.save.empty()) {
-      ctx->vars.Set(k.save, key_id);
-      ctx->vars.Set(k.save + "_arn", arn);
-    }
-    if (!k.alias.empty()) {
-      auto alias = s.Sub(k.alias);
-      if (!alias.ok()) return alias.error();
-      auto made =
-          s.Cmd(*as, "aws kms create-alias --alias-name " + ShellQuote(*alias) + " --target-key-id " + key_id,
-                {"AlreadyExistsException"});
-      if (!made.ok()) return made.error();
-      if (made->exit_code != 0)
-        S3LAB_TRY(s.Cmd(
-            *as, "aws kms update-alias --alias-name " + ShellQuote(*alias) + " --target-key-id " + key_id));
-    }
-    if (verbose)
-      log << "  setup: KMS key " << key_id << (k.save.empty() ? "" : " saved as ${" + k.save + "}") << "\n";
-  }
+  for (const auto& k : lab.keys)
+    if (!by_root(k)) S3LAB_TRY(make_key(k));
   return common::Ok{};
 }
 
