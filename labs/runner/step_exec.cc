@@ -36,9 +36,18 @@ void InitBaseEnvironment(RunContext* ctx) {
   ctx->base_env.clear();
   for (char** e = environ; e && *e; ++e) {
     std::string entry = *e;
-    if (entry.rfind("AWS_", 0) == 0) continue;
+    if (entry.rfind("AWS_", 0) == 0 || entry.rfind("S3LAB_", 0) == 0) continue;
     ctx->base_env.push_back(entry);
   }
+  // The instance, so `${s3lab} trail`, `${s3lab} mfa` & co. in a step find it without flags.
+  const InstanceConfig& c = ctx->config;
+  ctx->base_env.push_back("S3LAB_DATA_DIR=" + c.data_dir);
+  ctx->base_env.push_back("S3LAB_S3_PORT=" + std::to_string(c.s3_port));
+  ctx->base_env.push_back("S3LAB_S3_TLS_PORT=" + std::to_string(c.s3_tls_port));
+  ctx->base_env.push_back("S3LAB_KMS_PORT=" + std::to_string(c.kms_port));
+  ctx->base_env.push_back("S3LAB_KMS_TLS_PORT=" + std::to_string(c.kms_tls_port));
+  ctx->base_env.push_back("S3LAB_CONSOLE_PORT=" + std::to_string(c.console_port));
+  ctx->base_env.push_back("S3LAB_REGION=" + c.region);
   const std::string config_file = ctx->work_dir + "/.aws-config";
   const std::string creds_file = ctx->work_dir + "/.aws-credentials";
   std::ofstream(config_file) << "[default]\n";
