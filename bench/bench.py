@@ -135,6 +135,30 @@ def measure(args, target):
             r[name]["hwm_kib"] = vm_hwm_kib(target.pid)
 
 
+def measure_sse_kms(args, target):
+    """s3lab only (issue 3): the same 4 KiB GET and 1 GiB PUT/GET against buckets whose default
+    encryption is SSE-KMS (alias/bench), without and with S3 Bucket Keys. Every GET of an SSE-KMS
+    object costs one KMS Decrypt; with Bucket Keys the bucket key is cached, so it mostly does not."""
+    s3 = boto("s3", target.port, target.creds)
+    r = target.results
+    for bucket, bucket_key in (("bench-kms", False), ("bench-bk", True)):
+        s3.create_bucket(Bucket=bucket)
+        s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration={"Rules": [{
+            "ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": "alias/bench"},
+            "BucketKeyEnabled": bucket_key}]})
+        tag = "bk" if bucket_key else "kms"
+        log(f"-- {target.name}: SSE-KMS{' with Bucket Keys' if bucket_key else ''}: 4 KiB GET at c=32")
+        r[f"get4k_{tag}"] = loadgen(args, target, "s3-get", concurrency=32, duration=args.duration, size=4096,
+                                    keys=16, bucket=bucket)
+        if args.big_size:
+            for mode, name in (("big-put", f"bigput_{tag}"), ("big-get", f"bigget_{tag}")):
+                reset_hwm(target.pid)
+                r[name] = loadgen(args, target, mode, size=args.big_size, key="big.bin", bucket=bucket)
+                r[name]["hwm_kib"] = vm_hwm_kib(target.pid)
+        head = s3.head_object(Bucket=bucket, Key=f"obj-0-0")
+        r[f"check_{tag}"] = {"sse": head.get("ServerSideEncryption"), "bucket_key": head.get("BucketKeyEnabled")}
+
+
 def openssl_speed():
     p = subprocess.run(["openssl", "speed", "-elapsed", "-seconds", "2", "-evp", "aes-256-gcm"],
                        capture_output=True, text=True, timeout=120)
@@ -166,7 +190,13 @@ def table(s3lab, moto, aes_mbps):
             ("1 GiB PUT MB/s (s3lab: SSE-S3)", "bigput", "mb_per_s", ">= 300"),
             ("1 GiB GET MB/s (s3lab: SSE-S3)", "bigget", "mb_per_s", ">= 1,000"),
             ("peak RSS during 1 GiB PUT, MiB", "bigput", "hwm", "< 64"),
-            ("peak RSS during 1 GiB GET, MiB", "bigget", "hwm", "< 64")]
+            ("peak RSS during 1 GiB GET, MiB", "bigget", "hwm", "< 64"),
+            ("4 KiB GET req/s, SSE-KMS, c=32", "get4k_kms", "rps", "(one Decrypt each)"),
+            ("4 KiB GET req/s, SSE-KMS + Bucket Key", "get4k_bk", "rps", "(bucket key cached)"),
+            ("1 GiB PUT MB/s, SSE-KMS", "bigput_kms", "mb_per_s", ""),
+            ("1 GiB GET MB/s, SSE-KMS", "bigget_kms", "mb_per_s", ""),
+            ("peak RSS 1 GiB PUT, SSE-KMS, MiB", "bigput_kms", "hwm", "< 64"),
+            ("peak RSS 1 GiB GET, SSE-KMS, MiB", "bigget_kms", "hwm", "< 64")]
     out = [f"{'':34} {'s3lab':>12} {'moto':>12} {'ratio':>8}   target",
            "-" * 84]
     for label, key, field, target in rows:
@@ -194,6 +224,7 @@ def main():
     ap.add_argument("--duration", type=float, default=10, help="seconds per request/s measurement")
     ap.add_argument("--big-size", type=int, default=1024 * MIB, help="bytes of the big PUT/GET (0 = skip)")
     ap.add_argument("--no-moto", action="store_true")
+    ap.add_argument("--no-sse-kms", action="store_true", help="skip the SSE-KMS figures (issue 3)")
     ap.add_argument("--save", action="store_true", help="also write bench/results/<UTC time>.{txt,json}")
     args = ap.parse_args()
 
@@ -207,6 +238,8 @@ def main():
             for t in filter(None, (s3lab, moto)):
                 prepare(t)
                 measure(args, t)
+            if not args.no_sse_kms:
+                measure_sse_kms(args, s3lab)
         finally:
             if moto:
                 m.stop()
