@@ -1,7 +1,8 @@
 // GetObject and HeadObject.
 //   https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html
 //   https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html
-// Order as AWS: version lookup (NoSuchKey / NoSuchVersion; a delete marker answers 404 NoSuchKey, or
+// Order as AWS: version lookup (NoSuchKey — 403 AccessDenied for a caller without s3:ListBucket —
+// / NoSuchVersion; a delete marker answers 404 NoSuchKey, or
 // 405 MethodNotAllowed when addressed by versionId, both with x-amz-delete-marker: true), partNumber
 // validation, preconditions (412 / 304), Range (206 + Content-Range, or 416 InvalidRange). Bodies stream
 // from the store's reader; this code slices ranges itself (httplib's own Range handling is off).
@@ -19,6 +20,14 @@
 
 namespace emulator::ops {
 namespace {
+
+// AWS: a caller not allowed s3:ListBucket on the bucket must not learn that a key does not exist, so a
+// missing key (or one whose latest version is a delete marker) answers 403 AccessDenied, not 404.
+common::AwsError HideMissingKey(RequestContext& ctx, common::AwsError e) {
+  if (e.code != "NoSuchKey" || !ctx.authorize) return e;
+  if (ctx.authorize("s3:ListBucket", "arn:aws:s3:::" + ctx.bucket).ok()) return e;
+  return errors::AccessDenied();
+}
 
 common::AwsError DeleteMarkerError(common::AwsError e, const store::ObjectVersion& v) {
   e = errors::WithHeader(std::move(e), "x-amz-delete-marker", "true");
@@ -54,12 +63,14 @@ Result<Response> Serve(RequestContext& ctx, bool head) {
   S3LAB_TRY(ValidateVersionId(ctx));
   std::string version_id = ctx.Query("versionId").value_or("");
   auto found = Store(ctx).GetObject(ctx.bucket, ctx.key, version_id);
-  if (!found.ok()) return found.error();
+  if (!found.ok()) return HideMissingKey(ctx, found.error());
   const store::ObjectVersion& v = *found;
   if (v.is_delete_marker) {
     if (!version_id.empty())
       return DeleteMarkerError(errors::MethodNotAllowed(head ? "HEAD" : "GET", "DeleteMarker"), v);
-    return DeleteMarkerError(errors::NoSuchKey(ctx.key), v);
+    auto missing = HideMissingKey(ctx, errors::NoSuchKey(ctx.key));
+    if (missing.code != "NoSuchKey") return missing;
+    return DeleteMarkerError(std::move(missing), v);
   }
   if (ctx.principal.anonymous()) {
     for (const auto& [name, value] : ctx.http->QueryParams()) {

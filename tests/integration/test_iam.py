@@ -137,6 +137,27 @@ class IamTest(InstanceTestCase):
         denied = self.assertCode(self.user_client("iam", key).create_user, "AccessDenied", 403, UserName="mallory")
         self.assertIn("is not authorized to perform: iam:CreateUser", denied["Error"]["Message"])
 
+    def test_missing_key_is_403_without_list_bucket_and_404_with_it(self):
+        root_s3 = self.inst.client("s3")
+        root_s3.create_bucket(Bucket="quiet")
+        iam = self.iam()
+        iam.create_user(UserName="gina")
+        iam.put_user_policy(UserName="gina", PolicyName="get-only", PolicyDocument=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::quiet/*"}]}))
+        key = iam.create_access_key(UserName="gina")["AccessKey"]
+        self.wait_for_key(key)
+        s3 = self.user_client("s3", key)
+        # Without s3:ListBucket the caller must not learn whether a key exists (AWS: 403, not 404).
+        self.assertCode(s3.get_object, "AccessDenied", 403, "Access Denied", Bucket="quiet", Key="nope")
+        self.assertCode(s3.head_object, "403", 403, Bucket="quiet", Key="nope")
+        iam.put_user_policy(UserName="gina", PolicyName="list", PolicyDocument=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::quiet"}]}))
+        time.sleep(0.3)
+        self.assertCode(s3.get_object, "NoSuchKey", 404, Bucket="quiet", Key="nope")
+        self.assertCode(s3.head_object, "404", 404, Bucket="quiet", Key="nope")
+
     def test_cli_iam_flow(self):
         rc, out, err = self.inst.aws("iam", "create-user", "--user-name", "dave")
         self.assertEqual(rc, 0, err)
