@@ -11,6 +11,7 @@ and prints a table with the ratios next to `openssl speed -elapsed -evp aes-256-
 asserted: the targets of issue 2 are printed beside the figures. --save writes bench/results/<time>.*.
 """
 import argparse
+import base64
 import datetime
 import json
 import os
@@ -159,6 +160,24 @@ def measure_sse_kms(args, target):
         r[f"check_{tag}"] = {"sse": head.get("ServerSideEncryption"), "bucket_key": head.get("BucketKeyEnabled")}
 
 
+def measure_sse_c(args, target, inst):
+    """s3lab only (issue 3): SSE-C is HTTPS only, so the 4 KiB GET and the 1 GiB PUT/GET go to the TLS
+    port with the customer key on every request (the loadgen's --sse-c-key), TLS cost included."""
+    s3 = boto("s3", target.port, target.creds)
+    s3.create_bucket(Bucket="bench-ssec")
+    key = base64.b64encode(b"k" * 32).decode()
+    tls = {"port": inst.s3_tls_port, "ca_file": inst.ca_bundle, "sse_c_key": key, "bucket": "bench-ssec"}
+    r = target.results
+    log(f"-- {target.name}: SSE-C over HTTPS: 4 KiB GET at c=32")
+    r["get4k_ssec"] = loadgen(args, target, "s3-get", concurrency=32, duration=args.duration, size=4096, keys=16,
+                              **tls)
+    if args.big_size:
+        for mode, name in (("big-put", "bigput_ssec"), ("big-get", "bigget_ssec")):
+            reset_hwm(target.pid)
+            r[name] = loadgen(args, target, mode, size=args.big_size, key="big.bin", **tls)
+            r[name]["hwm_kib"] = vm_hwm_kib(target.pid)
+
+
 def openssl_speed():
     p = subprocess.run(["openssl", "speed", "-elapsed", "-seconds", "2", "-evp", "aes-256-gcm"],
                        capture_output=True, text=True, timeout=120)
@@ -196,7 +215,12 @@ def table(s3lab, moto, aes_mbps):
             ("1 GiB PUT MB/s, SSE-KMS", "bigput_kms", "mb_per_s", ""),
             ("1 GiB GET MB/s, SSE-KMS", "bigget_kms", "mb_per_s", ""),
             ("peak RSS 1 GiB PUT, SSE-KMS, MiB", "bigput_kms", "hwm", "< 64"),
-            ("peak RSS 1 GiB GET, SSE-KMS, MiB", "bigget_kms", "hwm", "< 64")]
+            ("peak RSS 1 GiB GET, SSE-KMS, MiB", "bigget_kms", "hwm", "< 64"),
+            ("4 KiB GET req/s, SSE-C (HTTPS), c=32", "get4k_ssec", "rps", ""),
+            ("1 GiB PUT MB/s, SSE-C (HTTPS)", "bigput_ssec", "mb_per_s", ""),
+            ("1 GiB GET MB/s, SSE-C (HTTPS)", "bigget_ssec", "mb_per_s", ""),
+            ("peak RSS 1 GiB PUT, SSE-C, MiB", "bigput_ssec", "hwm", "< 64"),
+            ("peak RSS 1 GiB GET, SSE-C, MiB", "bigget_ssec", "hwm", "< 64")]
     out = [f"{'':34} {'s3lab':>12} {'moto':>12} {'ratio':>8}   target",
            "-" * 84]
     for label, key, field, target in rows:
@@ -228,7 +252,7 @@ def main():
     ap.add_argument("--save", action="store_true", help="also write bench/results/<UTC time>.{txt,json}")
     args = ap.parse_args()
 
-    with harness.Instance(tls=False) as inst:
+    with harness.Instance(tls=True) as inst:
         s3lab = Target("s3lab", inst.s3_port, inst.kms_port, inst.root_credentials(), inst.s3.proc.pid)
         moto = None
         if not args.no_moto:
@@ -240,6 +264,7 @@ def main():
                 measure(args, t)
             if not args.no_sse_kms:
                 measure_sse_kms(args, s3lab)
+                measure_sse_c(args, s3lab, inst)
         finally:
             if moto:
                 m.stop()

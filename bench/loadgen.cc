@@ -9,6 +9,8 @@
 //   kms-gdk  POST / TrentService.GenerateDataKey {"KeyId": <key-id>, "KeySpec": "AES_256"}
 //   big-put  one streaming PUT of --size bytes (UNSIGNED-PAYLOAD), 1 MiB writes
 //   big-get  one streaming GET, bytes counted and discarded
+// --ca-file PEM: HTTPS against that CA (the instance's tls/ca.pem). --sse-c-key BASE64: every S3 request
+// carries the three SSE-C headers (x-amz-server-side-encryption-customer-*, signed) with that 32-byte key.
 // Example: s3lab-loadgen --mode s3-put --host 127.0.0.1 --port 4580 --access-key AK --secret-key SK
 //          --bucket bench --size 4096 --concurrency 32 --duration 10
 #include <httplib.h>
@@ -27,12 +29,14 @@
 #include "common/crypto/crypto.h"
 #include "common/sigv4/signer.h"
 #include "common/util/clock.h"
+#include "common/util/encoding.h"
 
 namespace {
 
 struct Options {
   std::string mode, host = "127.0.0.1", bucket = "bench", prefix = "obj-", key_id = "alias/bench";
   std::string access_key, secret_key, region = "us-east-1", key = "big.bin";
+  std::string ca_file, sse_c_key;
   int port = 4580, concurrency = 1, keys = 64;
   double duration = 10;
   size_t size = 4096;
@@ -58,7 +62,8 @@ Options Parse(int argc, char** argv) {
   std::map<std::string, std::string*> strs = {
       {"--mode", &o.mode},     {"--host", &o.host},         {"--bucket", &o.bucket},
       {"--prefix", &o.prefix}, {"--key-id", &o.key_id},     {"--access-key", &o.access_key},
-      {"--key", &o.key},       {"--secret-key", &o.secret_key}, {"--region", &o.region}};
+      {"--key", &o.key},       {"--secret-key", &o.secret_key}, {"--region", &o.region},
+      {"--ca-file", &o.ca_file}, {"--sse-c-key", &o.sse_c_key}};
   for (int i = 1; i < argc; i += 2) {
     std::string name = argv[i];
     if (i + 1 >= argc) Usage(("missing value for " + name).c_str());
@@ -99,8 +104,25 @@ httplib::Headers Signed(const Options& o, const std::string& method, const std::
   return out;
 }
 
+// The SSE-C request headers of --sse-c-key (none without it).
+std::map<std::string, std::string> S3Extra(const Options& o) {
+  if (o.sse_c_key.empty()) return {};
+  auto raw = common::util::Base64Decode(o.sse_c_key);
+  if (!raw || raw->size() != 32) Usage("--sse-c-key must be base64 of 32 bytes");
+  return {{"x-amz-server-side-encryption-customer-algorithm", "AES256"},
+          {"x-amz-server-side-encryption-customer-key", o.sse_c_key},
+          {"x-amz-server-side-encryption-customer-key-MD5", common::util::Base64Encode(common::crypto::Md5(*raw))}};
+}
+
 std::unique_ptr<httplib::Client> NewClient(const Options& o) {
-  auto cli = std::make_unique<httplib::Client>(o.host, o.port);
+  std::unique_ptr<httplib::Client> cli;
+  if (o.ca_file.empty()) {
+    cli = std::make_unique<httplib::Client>(o.host, o.port);
+  } else {
+    cli = std::make_unique<httplib::Client>("https://" + o.host + ":" + std::to_string(o.port));
+    cli->set_ca_cert_path(o.ca_file.c_str());
+    cli->enable_server_certificate_verification(true);
+  }
   cli->set_keep_alive(true);
   cli->set_tcp_nodelay(true);
   cli->set_connection_timeout(10);
@@ -133,10 +155,10 @@ void Worker(const Options& o, int id, Clock::time_point deadline, Stats& s) {
                              std::to_string(i % o.keys);
     auto t0 = Clock::now();
     if (o.mode == "s3-put") {
-      auto r = cli->Put(path, Signed(o, "PUT", path, "s3", body_hash), body, "application/octet-stream");
+      auto r = cli->Put(path, Signed(o, "PUT", path, "s3", body_hash, S3Extra(o)), body, "application/octet-stream");
       Note(s, r, Since(t0) * 1e3, static_cast<int64_t>(body.size()));
     } else if (o.mode == "s3-get") {
-      auto r = cli->Get(path, Signed(o, "GET", path, "s3", common::crypto::Sha256Hex("")));
+      auto r = cli->Get(path, Signed(o, "GET", path, "s3", common::crypto::Sha256Hex(""), S3Extra(o)));
       Note(s, r, Since(t0) * 1e3, r ? static_cast<int64_t>(r->body.size()) : 0);
     } else {
       std::map<std::string, std::string> h = {{"Content-Type", "application/x-amz-json-1.1"},
@@ -155,7 +177,7 @@ void Prefill(const Options& o, int id, Stats& s) {
   const std::string body_hash = common::crypto::Sha256Hex(body);
   for (int k = 0; k < o.keys; ++k) {
     const std::string path = "/" + o.bucket + "/" + o.prefix + std::to_string(id) + "-" + std::to_string(k);
-    auto r = cli->Put(path, Signed(o, "PUT", path, "s3", body_hash), body, "application/octet-stream");
+    auto r = cli->Put(path, Signed(o, "PUT", path, "s3", body_hash, S3Extra(o)), body, "application/octet-stream");
     Note(s, r, 0, 0);
   }
 }
@@ -168,7 +190,7 @@ Stats RunBig(const Options& o) {
   if (o.mode == "big-put") {
     std::string block(1 << 20, '\0');
     for (size_t i = 0; i < block.size(); ++i) block[i] = static_cast<char>((i * 2654435761u) >> 13);
-    auto r = cli->Put(path, Signed(o, "PUT", path, "s3", "UNSIGNED-PAYLOAD"), o.size,
+    auto r = cli->Put(path, Signed(o, "PUT", path, "s3", "UNSIGNED-PAYLOAD", S3Extra(o)), o.size,
                       [&](size_t offset, size_t length, httplib::DataSink& sink) {
                         size_t n = std::min(length, block.size() - offset % block.size());
                         return sink.write(block.data() + offset % block.size(), n);
@@ -177,7 +199,7 @@ Stats RunBig(const Options& o) {
     Note(s, r, Since(t0) * 1e3, static_cast<int64_t>(o.size));
   } else {
     int64_t got = 0;
-    auto r = cli->Get(path, Signed(o, "GET", path, "s3", common::crypto::Sha256Hex("")),
+    auto r = cli->Get(path, Signed(o, "GET", path, "s3", common::crypto::Sha256Hex(""), S3Extra(o)),
                       [&](const char*, size_t n) { got += static_cast<int64_t>(n); return true; });
     Note(s, r, Since(t0) * 1e3, got);
     if (r && r->status == 200 && static_cast<size_t>(got) != o.size) {
