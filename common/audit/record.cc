@@ -99,6 +99,127 @@ OrderedJson BuildRecord(const Event& e) {
   return r;
 }
 
+void AppendJsonString(std::string& out, std::string_view s) {
+  // Printable ASCII without quote or backslash needs no escaping; anything else is left to nlohmann.
+  for (unsigned char c : s) {
+    if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+      out += nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      return;
+    }
+  }
+  out += '"';
+  out.append(s);
+  out += '"';
+}
+
+namespace {
+
+// ,"name":  (names are literals of this file: no escaping needed)
+void Member(std::string& out, std::string_view name) {
+  if (out.back() != '{') out += ',';
+  out += '"';
+  out.append(name);
+  out += "\":";
+}
+
+void StringMember(std::string& out, std::string_view name, std::string_view value) {
+  Member(out, name);
+  AppendJsonString(out, value);
+}
+
+void JsonMember(std::string& out, std::string_view name, const OrderedJson& value) {
+  Member(out, name);
+  out += value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+void UserIdentityText(std::string& out, const common::identity::Principal& p, const std::string& invoked_by) {
+  out += '{';
+  switch (p.type) {
+    case PrincipalType::kRoot:
+      StringMember(out, "type", "Root");
+      StringMember(out, "principalId", p.account_id);
+      StringMember(out, "arn", p.arn);
+      StringMember(out, "accountId", p.account_id);
+      if (!p.access_key_id.empty()) StringMember(out, "accessKeyId", p.access_key_id);
+      break;
+    case PrincipalType::kUser:
+      StringMember(out, "type", "IAMUser");
+      StringMember(out, "principalId", p.user_id);
+      StringMember(out, "arn", p.arn);
+      StringMember(out, "accountId", p.account_id);
+      if (!p.access_key_id.empty()) StringMember(out, "accessKeyId", p.access_key_id);
+      StringMember(out, "userName", p.user_name);
+      break;
+    case PrincipalType::kService:
+      StringMember(out, "type", "AWSService");
+      break;
+    case PrincipalType::kAnonymous:
+      StringMember(out, "type", "Unknown");
+      break;
+  }
+  if (!invoked_by.empty()) StringMember(out, "invokedBy", invoked_by);
+  out += '}';
+}
+
+}  // namespace
+
+// Mirrors BuildRecord member for member (a unit test compares the two).
+std::string RecordText(const Event& e) {
+  std::string out;
+  out.reserve(1536);
+  AppendRecordText(out, e);
+  return out;
+}
+
+void AppendRecordText(std::string& out, const Event& e) {
+  out += '{';
+  StringMember(out, "eventVersion", "1.11");
+  Member(out, "userIdentity");
+  UserIdentityText(out, e.principal, e.invoked_by);
+  StringMember(out, "eventTime", common::util::FormatIso8601Seconds(e.event_time_millis));
+  StringMember(out, "eventSource", e.event_source);
+  StringMember(out, "eventName", e.event_name);
+  StringMember(out, "awsRegion", e.region);
+  StringMember(out, "sourceIPAddress", e.source_ip);
+  StringMember(out, "userAgent", e.user_agent);
+  if (!e.error_code.empty()) {
+    StringMember(out, "errorCode", e.error_code);
+    StringMember(out, "errorMessage", e.error_message);
+  }
+  JsonMember(out, "requestParameters", e.request_parameters);
+  JsonMember(out, "responseElements", e.response_elements);
+  if (!e.additional_event_data.is_null()) JsonMember(out, "additionalEventData", e.additional_event_data);
+  StringMember(out, "requestID", e.request_id);
+  StringMember(out, "eventID", e.event_id);
+  Member(out, "readOnly");
+  out += e.read_only ? "true" : "false";
+  if (!e.resources.empty()) {
+    Member(out, "resources");
+    out += '[';
+    for (size_t i = 0; i < e.resources.size(); ++i) {
+      if (i > 0) out += ',';
+      out += '{';
+      StringMember(out, "accountId", e.resources[i].account_id);
+      StringMember(out, "type", e.resources[i].type);
+      StringMember(out, "ARN", e.resources[i].arn);
+      out += '}';
+    }
+    out += ']';
+  }
+  StringMember(out, "eventType", e.event_type);
+  Member(out, "managementEvent");
+  out += e.management_event ? "true" : "false";
+  StringMember(out, "recipientAccountId", e.recipient_account_id);
+  StringMember(out, "eventCategory", e.event_category);
+  if (e.tls) {
+    Member(out, "tlsDetails");
+    out += '{';
+    StringMember(out, "clientProvidedHostHeader", e.tls_host);
+    out += '}';
+  }
+  out += '}';
+}
+
 OrderedJson CamelCaseMembers(const nlohmann::json& value, const std::vector<std::string>& maps,
                              const std::vector<std::string>& drop) {
   if (value.is_array()) {

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/identity/principal.h"
@@ -62,6 +63,14 @@ OrderedJson UserIdentity(const common::identity::Principal& principal, const std
 
 // The full record. The event's event_id must be set (the trail does it).
 OrderedJson BuildRecord(const Event& event);
+
+// BuildRecord(event).dump() (compact, invalid UTF-8 replaced), byte for byte, written straight into a
+// string without building the JSON tree: the form the trail stores, on the KMS hot path.
+std::string RecordText(const Event& event);
+void AppendRecordText(std::string& out, const Event& event);  // the same, appended to out
+
+// Appends s as a JSON string (quoted, escaped as nlohmann's dump does) to out.
+void AppendJsonString(std::string& out, std::string_view s);
 
 // The value LookupEvents matches for AttributeKey=Username: the IAM user name, "root" for root.
 std::string LookupUsername(const common::identity::Principal& principal);

@@ -1,27 +1,31 @@
-// The durable CloudTrail trail: <data>/trail.db (SQLite, WAL, synchronous=NORMAL), appended by both
-// services (the KMS process and the S3 process, each with its own Trail; SQLite's file locking and a
-// busy timeout serialise their commits) and read by LookupEvents.
+// The durable CloudTrail trail: <data>/trail.db (SQLite, WAL, synchronous=NORMAL), fed by both services
+// (the KMS process and the S3 process, each with its own Trail) and read by LookupEvents and the console.
 //
-// Group commit: Append() builds the record in the caller's thread and queues it; the appender at the
-// head of the queue (the leader) takes everything queued, inserts it in ONE transaction and commits,
-// then wakes the waiters of that batch and hands leadership on. So a request is answered only after its
-// record is committed (it survives kill -9 of the process; not a power loss, as everywhere in s3lab), and
-// the cost of a commit is shared by every request that arrived while the previous batch was written.
-// Cost, measured on the 2-core box (bench/s3lab-loadgen, KMS GenerateDataKey, 8-16 connections): a commit
-// of one record takes ~45 us of CPU and batches stay small (1-2 records) because requests are CPU-bound,
-// so auditing takes KMS from ~25,000 to ~8,000-10,000 requests/s. Checkpoints run on a thread of their
-// own (PASSIVE, about once a second) so an append never waits for the WAL to be copied into the database.
+// Journal first (journal.h): Append() builds the record in the caller's thread and writes it as one line,
+// with one write(), to this process's append-only journal <data>/trail/<program>-<pid>-...jsonl, then
+// returns: a request is answered only after its record is in the journal, which survives kill -9 of the
+// process (the page cache; not a power loss, as everywhere in s3lab). An import thread copies journal
+// lines into trail.db about every 50 ms, thousands of records per transaction, with each journal's
+// imported offset stored in the same transaction (exactly once, even across crashes and processes).
+// Why: a SQLite commit costs ~45 us of CPU and, with CPU-bound requests, group commits held ~1.1 records,
+// so committing before the reply took KMS from ~25,000 to ~8,000-10,000 GenerateDataKey/s; a write() costs
+// a few microseconds and the import's per-record cost is an INSERT in a large transaction.
+//
+// Readers see every answered record: Lookup() (and the console's TrailReader) first import every journal
+// in the folder, including those of other processes and of dead ones; at Open() a process imports what a
+// previous run left. Fully imported journals whose writer is gone are deleted; a journal is rotated at
+// 64 MiB. Checkpoints run on the import thread (PASSIVE, about once a second) off the request path.
 //
 // Schema: one row per record in `events`: the record JSON plus a column per lookup attribute (event time,
 // name, source, username, access key, readOnly, event id, and the record's resource types and names as
 // "|a|b|" lists, since a record names zero or more resources). Only (account, time) and (account, name,
-// time) are indexed: every index costs page writes per commit on the KMS hot path; the other attributes
-// are matched while walking the time index newest first, which stops after one page of matches.
+// time) are indexed: the other attributes are matched while walking the time index newest first, which
+// stops after one page of matches. `journals(name, offset)`: how far each journal is imported.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -29,6 +33,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/audit/journal.h"
 #include "common/audit/record.h"
 #include "common/error.h"
 
@@ -79,49 +84,49 @@ struct LookupPage {
 };
 
 struct TrailStats {
-  int64_t records = 0;  // committed by this process
-  int64_t batches = 0;  // transactions that committed them
+  int64_t records = 0;  // appended by this process
+  int64_t imported = 0;  // records imported into trail.db by this process (from any journal)
+  int64_t batches = 0;   // import transactions of this process
 };
 
 class Trail {
  public:
-  // Opens (creating) the trail database at path and starts the writer thread.
+  // Opens (creating) the trail database at path, imports the journals left in <dir of path>/trail/,
+  // creates this process's journal there and starts the import thread.
   static Result<std::unique_ptr<Trail>> Open(const std::string& path);
-  ~Trail();  // drains the queue, then stops the threads
+  ~Trail();  // stops the import thread, closes the journal and imports it (then deletes it)
   Trail(const Trail&) = delete;
   Trail& operator=(const Trail&) = delete;
 
-  // Appends the record of `event` (event_id filled when empty) and returns once the transaction holding
-  // it committed. Thread-safe. An error means the record is not stored (the caller should not answer
+  // Appends the record of `event` (event_id filled when empty) to the journal and returns once it is
+  // written there. Thread-safe. An error means the record is not stored (the caller should not answer
   // the request as a success).
   Status Append(Event event);
 
-  // Records matching the query, newest first, at most query.max_results.
+  // Imports every journal's pending lines into trail.db now (what readers do before reading).
+  Status ImportPending();
+
+  // Records matching the query, newest first, at most query.max_results (after ImportPending()).
   Result<LookupPage> Lookup(const LookupQuery& query);
 
   TrailStats stats() const;
 
  private:
-  struct Row;
-  struct Waiter;
-  Trail(std::unique_ptr<SQLite::Database> writer, std::unique_ptr<SQLite::Database> reader,
-        std::unique_ptr<SQLite::Database> checkpointer);
-  void CheckpointLoop();
-  Status WriteBatch(const std::vector<Waiter*>& batch);
+  Trail(std::unique_ptr<JournalWriter> journal, std::unique_ptr<JournalImporter> importer,
+        std::unique_ptr<SQLite::Database> reader);
+  void ImportLoop();
 
-  std::unique_ptr<SQLite::Database> writer_db_;        // the current leader only
-  std::unique_ptr<SQLite::Statement> insert_;          // on writer_db_
-  std::unique_ptr<SQLite::Database> reader_db_;        // guarded by reader_mutex_
-  std::unique_ptr<SQLite::Database> checkpoint_db_;    // checkpoint thread only
+  std::unique_ptr<JournalWriter> journal_;
+  std::unique_ptr<JournalImporter> importer_;
+  std::unique_ptr<SQLite::Database> reader_db_;  // guarded by reader_mutex_
   std::mutex reader_mutex_;
 
-  mutable std::mutex mutex_;
-  std::deque<Waiter*> queue_;              // front = the leader writing (or about to write) a batch
-  std::condition_variable drained_;        // the destructor waits for the queue to empty
-  std::condition_variable checkpoint_cv_;  // wakes the checkpoint thread early (and on stop)
+  std::atomic<int64_t> appended_{0};
+  mutable std::mutex mutex_;        // guards stop_ and the import counters
+  std::condition_variable wake_;    // the import thread's timer (and stop)
   bool stop_ = false;
-  TrailStats stats_;
-  std::thread checkpointer_;
+  int64_t imported_ = 0, batches_ = 0;
+  std::thread import_thread_;
 };
 
 }  // namespace common::audit

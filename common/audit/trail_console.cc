@@ -1,10 +1,12 @@
 // The console's read-only view of trail.db (see trail_console.h): one SQL query per page with the
-// filters as bound parameters, newest first, on a connection opened read-only on first use.
+// filters as bound parameters, newest first, on a connection opened read-only on first use, after
+// importing pending journal lines (journal.h) on a read-write connection of the importer's own.
 #include "common/audit/trail_console.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 
 namespace common::audit {
@@ -32,10 +34,23 @@ Result<bool> TrailReader::EnsureOpen() {
     SQLite::Statement columns(*db, "SELECT 1 FROM pragma_table_info('events') WHERE name = 'decision'");
     has_decision_column_ = columns.executeStep();
     db_ = std::move(db);
-    return true;
   } catch (const std::exception& e) {
     return ReadFailed(e);
   }
+  const auto dir = std::filesystem::path(path_).parent_path() / "trail";
+  auto importer = JournalImporter::Open(path_, dir.string());
+  if (importer.ok())
+    importer_ = std::move(*importer);
+  else
+    std::fprintf(stderr, "s3lab: console: %s\n", importer.error().message.c_str());
+  return true;
+}
+
+// Pending journal lines first: the console shows every answered request.
+void TrailReader::Import() {
+  if (!importer_) return;
+  auto done = importer_->ImportAll();
+  if (!done.ok()) std::fprintf(stderr, "s3lab: console: %s\n", done.error().message.c_str());
 }
 
 Result<ConsolePage> TrailReader::Query(const ConsoleFilter& f) {
@@ -44,6 +59,7 @@ Result<ConsolePage> TrailReader::Query(const ConsoleFilter& f) {
   auto open = EnsureOpen();
   if (!open.ok()) return open.error();
   if (!*open) return page;
+  Import();
   std::string sql =
       "SELECT id, event_time, account_id, event_source, event_name, username, access_key_id, region, "
       "error_code, management, record";
@@ -115,6 +131,7 @@ Result<ConsoleFacets> TrailReader::Facets() {
   auto open = EnsureOpen();
   if (!open.ok()) return open.error();
   if (!*open) return facets;
+  Import();
   auto distinct = [this](const char* column, std::vector<std::string>* out) {
     // Column names come from the fixed list below, never from the request. Only the newest rows are
     // looked at, so a trail of millions of records (after a benchmark) still answers at once.

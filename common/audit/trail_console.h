@@ -4,8 +4,10 @@
 // events too, every account, and "records newer than the last one I showed" for its live tail.
 //
 // A TrailReader owns one read-only SQLite connection to the trail database that the services' Trail
-// objects write (WAL mode lets it read while they commit). It never writes and never creates the file:
-// before the first record exists the reader answers empty pages. Queries filter on the columns of the
+// objects write (WAL mode lets it read while they commit). Before each query it imports the services'
+// pending journal lines (journal.h, on a connection of its own, exactly once like every importer), so
+// the console shows every answered request. It never creates the file: before the first record exists
+// the reader answers empty pages. Queries filter on the columns of the
 // `events` table (trail.cc's schema) and walk it newest first by row id, i.e. in commit order, which
 // the primary key gives for free even over millions of records (after a benchmark); event times and
 // commit order agree to within a group commit (milliseconds). The record JSON is returned as stored.
@@ -19,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "common/audit/journal.h"
 #include "common/audit/trail.h"
 #include "common/error.h"
 
@@ -78,10 +81,12 @@ class TrailReader {
   // Opens the connection on first use (the file may appear after the S3 process started). False when
   // the trail does not exist yet.
   Result<bool> EnsureOpen();
+  void Import();  // pending journal lines into trail.db (errors are logged: the page still answers)
 
   std::string path_;
   std::mutex mutex_;
   std::unique_ptr<SQLite::Database> db_;
+  std::unique_ptr<JournalImporter> importer_;  // null when it could not be opened (then reads only)
   bool has_decision_column_ = false;
 };
 

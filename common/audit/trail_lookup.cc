@@ -1,4 +1,4 @@
-// Reading the trail (see trail.h): one SQL query per page, newest first, on the reader connection.
+// Reading the trail (see trail.h): pending journal lines imported first, then one SQL query per page, newest first, on the reader connection.
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include "common/audit/trail.h"
@@ -25,6 +25,7 @@ const char* AttributeCondition(Attribute a) {
 }  // namespace
 
 Result<LookupPage> Trail::Lookup(const LookupQuery& q) {
+  S3LAB_TRY(ImportPending());  // every answered request's record, from every process's journal
   std::string sql =
       "SELECT id, event_id, event_time, event_name, event_source, username, access_key_id, read_only, record "
       "FROM events WHERE account_id = :account";

@@ -1,6 +1,6 @@
 // The CloudTrail record of one KMS call (every call whose caller is known: allowed, denied, throttled,
 // failed, and authentication failures with a known access key), built by the pipeline after the call
-// and appended to <data>/trail.db before the reply leaves (common/audit/trail.h).
+// and appended to the process's trail journal before the reply leaves (common/audit/trail.h).
 //
 //   requestParameters  the request members as sent, camelCased (keyId, keySpec, numberOfBytes,
 //                      encryptionContext, ...), never Plaintext or CiphertextBlob; Encrypt/Decrypt add

@@ -102,7 +102,7 @@ Reply Pipeline::Handle(const common::http::Request& request, const std::string& 
       if (common::util::StartsWith(target, kTargetPrefix)) facts.op = FindOperation(target.substr(kTargetPrefix.size()));
     }
     if (HasRecord(facts)) {
-      // The reply waits for the record's commit: no answered call without its record.
+      // The reply waits until the record is in the journal: no answered call without its record.
       auto stored = trail_->Append(MakeKmsEvent(facts, request, result, clock_->NowMillis()));
       if (!stored.ok()) return ErrorReply(errors::Internal("the audit trail is unavailable"), request_id);
     }

@@ -123,3 +123,32 @@ TEST_CASE("CamelCaseMembers lowers member names but keeps map keys and drops sec
   CHECK(out["tags"][0]["tagKey"] == "k");
   CHECK(out["tags"][0]["tagValue"] == "v");
 }
+
+TEST_CASE("RecordText writes exactly what BuildRecord dumps, for every record shape") {
+  using common::audit::RecordText;
+  auto same = [](const Event& e) {
+    CHECK(RecordText(e) == BuildRecord(e).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  };
+  Event e = GenerateDataKeyEvent();
+  same(e);
+  e.principal.type = PrincipalType::kRoot;
+  e.invoked_by = "s3.amazonaws.com";
+  e.error_code = "AccessDeniedException";
+  e.error_message = "User: \"x\" is not\tauthorized \\ caf\xc3\xa9 \x01";
+  e.additional_event_data = OrderedJson{{"keyMaterialId", "abc"}};
+  e.response_elements = OrderedJson{{"keyMetadata", {{"keyId", "k1"}, {"enabled", true}}}};
+  e.tls = true;
+  e.tls_host = "kms.us-east-1.amazonaws.com";
+  e.resources.push_back({"444455556666", "AWS::S3::Bucket", "arn:aws:s3:::b"});
+  same(e);
+  e.principal.access_key_id.clear();
+  e.user_agent = "bad utf-8 \xff\xfe end";
+  e.resources.clear();
+  e.request_parameters = nullptr;
+  same(e);
+  e.principal.type = PrincipalType::kAnonymous;
+  same(e);
+  e.principal.type = PrincipalType::kService;
+  e.invoked_by.clear();
+  same(e);
+}
