@@ -1,6 +1,7 @@
 """CloudTrail records of KMS calls and LookupEvents (served by the S3 process), driven by boto3 and the aws
-CLI (v1) with default settings. Records are appended to <data>/trail.db by both services and must be
-committed before the call is answered (the kill -9 test checks that)."""
+CLI (v1) with default settings. Both services journal every record durably before the call is answered
+and import the journals into <data>/trail.db; readers see every answered call (the kill -9 test checks
+that)."""
 import base64
 import json
 import threading
@@ -279,7 +280,8 @@ class SseKmsRecordTest(InstanceTestCase):
 
 
 class KillNineTest(InstanceTestCase):
-    """kill -9 of KMS under load: every answered request has its record (records are committed first)."""
+    """kill -9 of KMS under load: every answered request has its record (each record is appended to the
+    process's journal before the reply and imported into trail.db by the next reader or start)."""
 
     def test_no_answered_request_loses_its_record(self):
         key = self.inst.client("kms").create_key()["KeyMetadata"]["KeyId"]
