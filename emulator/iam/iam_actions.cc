@@ -1,7 +1,7 @@
 // The IAM and STS actions (https://docs.aws.amazon.com/IAM/latest/APIReference/API_Operations.html,
 // https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html). Each authorizes
 // iam:<Action>, calls the identity store and returns the inner XML of its Result element.
-// NOTE: list results are never truncated (Marker/MaxItems are ignored); a lab account is small.
+// List actions page with MaxItems/Marker (PageList in iam_api.cc, default 100 as AWS).
 #include <map>
 
 #include "common/identity/identity_store.h"
@@ -66,12 +66,12 @@ Result<std::string> GetUser(const IamRequest& r) {
 
 Result<std::string> ListUsers(const IamRequest& r) {
   S3LAB_TRY(Authorize(r, "iam:ListUsers", "arn:aws:iam::" + Account(r) + ":user/"));
-  std::string out = "<Users>";
+  std::vector<std::string> members;
   for (const auto& u : Store(r).ListUsers(Account(r))) {
     std::string user = RenderUser(u);
-    out += "<member>" + user.substr(6, user.size() - 13) + "</member>";  // strip <User></User>
+    members.push_back("<member>" + user.substr(6, user.size() - 13) + "</member>");  // strip <User></User>
   }
-  return out + "</Users><IsTruncated>false</IsTruncated>";
+  return PageList(r, "Users", members);
 }
 
 Result<std::string> DeleteUser(const IamRequest& r) {
@@ -101,16 +101,16 @@ Result<std::string> ListAccessKeys(const IamRequest& r) {
     auto user = Store(r).GetUser(Account(r), name);
     if (!user.ok()) return user.error();
   }
-  std::string out = "<AccessKeyMetadata>";
+  std::vector<std::string> members;
   for (const auto& k : Store(r).ListAccessKeys(Account(r), name)) {
-    out += "<member>";
-    if (!k.user_name.empty()) out += Tag("UserName", k.user_name);
-    out += Tag("AccessKeyId", k.access_key_id) + Tag("Status", k.status) +
-           Tag("CreateDate", Date(k.create_millis));
-    out += "</member>";
+    std::string m = "<member>";
+    if (!k.user_name.empty()) m += Tag("UserName", k.user_name);
+    m += Tag("AccessKeyId", k.access_key_id) + Tag("Status", k.status) + Tag("CreateDate", Date(k.create_millis));
+    members.push_back(m + "</member>");
   }
-  if (!name.empty()) out = "<UserName>" + XmlEscape(name) + "</UserName>" + out;
-  return out + "</AccessKeyMetadata><IsTruncated>false</IsTruncated>";
+  auto page = PageList(r, "AccessKeyMetadata", members);
+  if (!page.ok()) return page.error();
+  return (name.empty() ? "" : "<UserName>" + XmlEscape(name) + "</UserName>") + *page;
 }
 
 Result<std::string> DeleteAccessKey(const IamRequest& r) {
@@ -163,9 +163,9 @@ Result<std::string> ListUserPolicies(const IamRequest& r) {
   S3LAB_TRY(Authorize(r, "iam:ListUserPolicies", UserArn(r, *name)));
   auto names = Store(r).ListUserPolicies(Account(r), *name);
   if (!names.ok()) return names.error();
-  std::string out = "<PolicyNames>";
-  for (const auto& n : *names) out += Tag("member", n);
-  return out + "</PolicyNames><IsTruncated>false</IsTruncated>";
+  std::vector<std::string> members;
+  for (const auto& n : *names) members.push_back(Tag("member", n));
+  return PageList(r, "PolicyNames", members);
 }
 
 Result<std::string> CreatePolicy(const IamRequest& r) {
@@ -210,10 +210,10 @@ Result<std::string> ListAttachedUserPolicies(const IamRequest& r) {
   S3LAB_TRY(Authorize(r, "iam:ListAttachedUserPolicies", UserArn(r, *name)));
   auto list = Store(r).ListAttachedUserPolicies(Account(r), *name);
   if (!list.ok()) return list.error();
-  std::string out = "<AttachedPolicies>";
+  std::vector<std::string> members;
   for (const auto& p : *list)
-    out += "<member>" + Tag("PolicyName", p.name) + Tag("PolicyArn", p.arn) + "</member>";
-  return out + "</AttachedPolicies><IsTruncated>false</IsTruncated>";
+    members.push_back("<member>" + Tag("PolicyName", p.name) + Tag("PolicyArn", p.arn) + "</member>");
+  return PageList(r, "AttachedPolicies", members);
 }
 
 // STS: allowed for every authenticated caller (AWS: no permission needed).

@@ -2,6 +2,7 @@
 // iam_api.h). The actions themselves are in iam_actions.cc.
 #include "emulator/iam/iam_api.h"
 
+#include <algorithm>
 #include <map>
 
 #include "common/audit/trail.h"
@@ -100,6 +101,39 @@ std::string Tag(const std::string& name, const std::string& text) {
 }
 
 std::string Date(int64_t millis) { return common::util::FormatIso8601Seconds(millis); }
+
+common::Result<std::string> PageList(const IamRequest& r, const std::string& list_element,
+                                     const std::vector<std::string>& members) {
+  size_t max_items = 100;
+  if (std::string max = Param(r, "MaxItems"); !max.empty()) {
+    bool digits = max.size() <= 5 && max.find_first_not_of("0123456789") == std::string::npos;
+    long n = digits ? std::stol(max) : 0;
+    if (n < 1 || n > 1000)
+      return common::MakeError("ValidationError",
+                               "1 validation error detected: Value '" + max +
+                                   "' at 'maxItems' failed to satisfy constraint: Member must have value "
+                                   "between 1 and 1000",
+                               400);
+    max_items = static_cast<size_t>(n);
+  }
+  size_t start = 0;
+  if (std::string marker = Param(r, "Marker"); !marker.empty()) {
+    auto decoded = common::util::Base64Decode(marker);
+    bool digits = decoded && !decoded->empty() && decoded->size() <= 9 &&
+                  decoded->find_first_not_of("0123456789") == std::string::npos;
+    // NOTE: AWS's text for a marker it did not hand out is unverified.
+    if (!digits || std::stoul(*decoded) > members.size())
+      return common::MakeError("InvalidInput", "Invalid Marker.", 400);
+    start = std::stoul(*decoded);
+  }
+  size_t end = std::min(members.size(), start + max_items);
+  std::string out = "<" + list_element + ">";
+  for (size_t i = start; i < end; ++i) out += members[i];
+  out += "</" + list_element + ">";
+  if (end < members.size())
+    return out + "<IsTruncated>true</IsTruncated>" + Tag("Marker", common::util::Base64Encode(std::to_string(end)));
+  return out + "<IsTruncated>false</IsTruncated>";
+}
 
 std::string Param(const IamRequest& r, const std::string& name) {
   auto it = r.params.find(name);

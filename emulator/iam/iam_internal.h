@@ -30,6 +30,13 @@ const ActionFn* FindAction(const std::string& service, const std::string& action
 // The virtual MFA device actions (iam_mfa.cc); FindAction falls back to it.
 const ActionFn* FindMfaAction(const std::string& action);
 
+// IAM list pagination: MaxItems (1..1000, default 100) and Marker (opaque: base64 of the index of the
+// next member). `members` are the rendered <member> elements in order; returns them wrapped in
+// <list_element>, then <IsTruncated> and, when truncated, <Marker>. InvalidInput for a bad marker,
+// ValidationError for MaxItems out of range.
+common::Result<std::string> PageList(const IamRequest& r, const std::string& list_element,
+                                     const std::vector<std::string>& members);
+
 // <name>escaped text</name>; IAM's date format.
 std::string Tag(const std::string& name, const std::string& text);
 std::string Date(int64_t millis);

@@ -127,26 +127,26 @@ Result<std::string> ListMFADevices(const IamRequest& r) {
   auto user = DeviceUser(r, name);
   if (!user.ok()) return user.error();
   S3LAB_TRY(Authorize(r, "iam:ListMFADevices", user->empty() ? r.principal.arn : UserArn(r, *user)));
-  std::string out = "<MFADevices>";
+  std::vector<std::string> members;
   for (const auto& d : Store(r).ListMfaDevices(Account(r))) {
     if (!d.assigned || d.user_name != *user) continue;
-    out += "<member>" + Tag("UserName", user->empty() ? kRootUserName : *user) + Tag("SerialNumber", d.serial) +
-           Tag("EnableDate", Date(d.enable_millis)) + "</member>";
+    members.push_back("<member>" + Tag("UserName", user->empty() ? kRootUserName : *user) +
+                      Tag("SerialNumber", d.serial) + Tag("EnableDate", Date(d.enable_millis)) + "</member>");
   }
-  return out + "</MFADevices><IsTruncated>false</IsTruncated>";
+  return PageList(r, "MFADevices", members);
 }
 
 Result<std::string> ListVirtualMFADevices(const IamRequest& r) {
   S3LAB_TRY(Authorize(r, "iam:ListVirtualMFADevices", "arn:aws:iam::" + Account(r) + ":mfa/"));
   std::string status = Param(r, "AssignmentStatus");  // Assigned | Unassigned | Any (default)
-  std::string out = "<VirtualMFADevices>";
+  std::vector<std::string> members;
   for (const auto& d : Store(r).ListMfaDevices(Account(r))) {
     if ((status == "Assigned" && !d.assigned) || (status == "Unassigned" && d.assigned)) continue;
-    out += "<member>" + Tag("SerialNumber", d.serial) + UserElement(r, d);
-    if (d.assigned) out += Tag("EnableDate", Date(d.enable_millis));
-    out += "</member>";
+    std::string m = "<member>" + Tag("SerialNumber", d.serial) + UserElement(r, d);
+    if (d.assigned) m += Tag("EnableDate", Date(d.enable_millis));
+    members.push_back(m + "</member>");
   }
-  return out + "</VirtualMFADevices><IsTruncated>false</IsTruncated>";
+  return PageList(r, "VirtualMFADevices", members);
 }
 
 }  // namespace

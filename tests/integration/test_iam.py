@@ -158,6 +158,32 @@ class IamTest(InstanceTestCase):
         self.assertCode(s3.get_object, "NoSuchKey", 404, Bucket="quiet", Key="nope")
         self.assertCode(s3.head_object, "404", 404, Bucket="quiet", Key="nope")
 
+    def test_list_users_pages_with_max_items_and_marker(self):
+        iam = self.iam()
+        names = [f"pager-{i}" for i in range(5)]
+        for n in names:
+            iam.create_user(UserName=n)
+            iam.put_user_policy(UserName="pager-0", PolicyName=f"p-{n}", PolicyDocument=json.dumps(READ_ONLY_NOTES))
+        first = iam.list_users(MaxItems=2)
+        self.assertEqual(len(first["Users"]), 2)
+        self.assertTrue(first["IsTruncated"])
+        self.assertIn("Marker", first)
+        seen = [u["UserName"] for page in iam.get_paginator("list_users").paginate(PaginationConfig={"PageSize": 2})
+                for u in page["Users"]]
+        self.assertEqual([n for n in seen if n.startswith("pager-")], names)
+        self.assertEqual(len(seen), len(set(seen)))
+        policies = [p for page in iam.get_paginator("list_user_policies").paginate(
+            UserName="pager-0", PaginationConfig={"PageSize": 3}) for p in page["PolicyNames"]]
+        self.assertEqual(policies, sorted(f"p-{n}" for n in names))
+        last = iam.list_users(MaxItems=1000)
+        self.assertFalse(last["IsTruncated"])
+        self.assertNotIn("Marker", last)
+        self.assertCode(iam.list_users, "InvalidInput", 400, Marker="bm90LWEtbWFya2Vy")
+        for n in names:
+            iam.delete_user_policy(UserName="pager-0", PolicyName=f"p-{n}")
+        for n in names:
+            iam.delete_user(UserName=n)
+
     def test_cli_iam_flow(self):
         rc, out, err = self.inst.aws("iam", "create-user", "--user-name", "dave")
         self.assertEqual(rc, 0, err)
