@@ -11,9 +11,8 @@
 #include <errno.h>  // program_invocation_short_name
 #include <cstdio>
 #include <filesystem>
-#include <random>
 
-#include "common/crypto/crypto.h"
+#include "common/util/strings.h"
 
 namespace common::audit {
 namespace {
@@ -44,25 +43,6 @@ CREATE INDEX IF NOT EXISTS events_by_time ON events(account_id, event_time);
 CREATE INDEX IF NOT EXISTS events_by_name ON events(account_id, event_name, event_time);
 CREATE TABLE IF NOT EXISTS journals(name TEXT PRIMARY KEY, offset INTEGER NOT NULL);
 )sql";
-
-// UUID v4 for eventID from a per-thread generator seeded from RAND_bytes: ids need uniqueness, not
-// secrecy, and this runs once per KMS request.
-std::string NewEventId() {
-  thread_local std::mt19937_64 rng([] {
-    std::string seed = common::crypto::RandomBytes(8);
-    uint64_t v = 0;
-    for (char c : seed) v = (v << 8) | static_cast<uint8_t>(c);
-    return v;
-  }());
-  uint64_t hi = rng(), lo = rng();
-  hi = (hi & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;
-  lo = (lo & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;
-  char out[37];
-  std::snprintf(out, sizeof out, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
-                static_cast<unsigned>((hi >> 16) & 0xffff), static_cast<unsigned>(hi & 0xffff),
-                static_cast<unsigned>(lo >> 48), static_cast<unsigned long long>(lo & 0xffffffffffffULL));
-  return out;
-}
 
 std::unique_ptr<SQLite::Database> OpenConnection(const std::string& path) {
   auto db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
@@ -137,7 +117,7 @@ Trail::~Trail() {
 }
 
 Status Trail::Append(Event event) {
-  if (event.event_id.empty()) event.event_id = NewEventId();
+  if (event.event_id.empty()) event.event_id = common::util::NewFastUuid();
   std::string resource_types = "|", resource_names = "|";
   for (const auto& r : event.resources) {
     resource_types += r.type + "|";

@@ -2,9 +2,7 @@
 
 #include <cstdio>
 #include <optional>
-#include <random>
 
-#include "common/crypto/crypto.h"
 #include "common/sigv4/auth.h"
 #include "common/util/strings.h"
 #include "kms/authz/authorizer.h"
@@ -16,25 +14,6 @@ namespace {
 
 constexpr int64_t kSkewMillis = 15 * 60 * 1000;
 constexpr std::string_view kTargetPrefix = "TrentService.";
-
-// x-amzn-RequestId: a UUID v4 from a per-thread generator seeded with RAND_bytes. Request ids need
-// uniqueness, not secrecy, and RAND_bytes per request costs ~5% of a GenerateDataKey.
-std::string NewRequestId() {
-  thread_local std::mt19937_64 rng([] {
-    std::string seed = common::crypto::RandomBytes(8);
-    uint64_t v = 0;
-    for (char c : seed) v = (v << 8) | static_cast<uint8_t>(c);
-    return v;
-  }());
-  uint64_t hi = rng(), lo = rng();
-  hi = (hi & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;  // version 4
-  lo = (lo & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;  // variant 10
-  char out[37];
-  std::snprintf(out, sizeof out, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
-                static_cast<unsigned>((hi >> 16) & 0xffff), static_cast<unsigned>(hi & 0xffff),
-                static_cast<unsigned>(lo >> 48), static_cast<unsigned long long>(lo & 0xffffffffffffULL));
-  return out;
-}
 
 // True when the SigV4 Authorization header lists `name` in SignedHeaders.
 bool IsSignedHeader(const common::http::Request& request, const std::string& name) {
@@ -92,7 +71,7 @@ Reply Pipeline::ErrorReply(const common::AwsError& error, const std::string& req
 }
 
 Reply Pipeline::Handle(const common::http::Request& request, const std::string& body) const {
-  std::string request_id = NewRequestId();
+  std::string request_id = common::util::NewFastUuid();  // x-amzn-RequestId
   CallFacts facts;
   facts.ctx.request_id = request_id;
   auto result = Dispatch(request, body, request_id, facts);
