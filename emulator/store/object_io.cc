@@ -94,30 +94,32 @@ common::Result<ObjectVersion> SqliteObjectWriter::Commit(NewVersion version) {
   if (done_ || upload_) return Internal("invalid writer commit");
   bool has_last = !buffer_.empty();
   if (has_last) SealBuffer();
-  auto result = Guarded([&]() -> common::Result<ObjectVersion> {
-    Lease w = store_->pool().Writer();
+  ObjectVersion v;
+  v.bucket = bucket_;
+  v.key = key_;
+  v.size = bytes_written_;
+  v.etag = std::move(version.etag);
+  v.owner_account = std::move(version.owner_account);
+  v.meta = std::move(version.meta);
+  v.checksum = std::move(version.checksum);
+  v.sse = sse_;
+  std::vector<Segment> segments;
+  if (bytes_written_ > 0) segments.push_back({data_id_, uuid_, bytes_written_});
+  common::Status status = store_->committer().Run([&](Lease& w) -> common::Status {
     std::optional<std::string> versioning = store_->BucketVersioningLocked(bucket_);
     if (!versioning) return NoSuchBucketError(bucket_);
-    SQLite::Transaction tx(w.db().raw(), SQLite::TransactionBehavior::IMMEDIATE);
-    FinishDataLocked(w, has_last);
-    ObjectVersion v;
-    v.bucket = bucket_;
-    v.key = key_;
-    v.size = bytes_written_;
-    v.etag = std::move(version.etag);
-    v.owner_account = std::move(version.owner_account);
-    v.meta = std::move(version.meta);
-    v.checksum = std::move(version.checksum);
-    v.sse = sse_;
     v.last_modified_millis = store_->NowMillis();
-    std::vector<Segment> segments;
-    if (bytes_written_ > 0) segments.push_back({data_id_, uuid_, bytes_written_});
+    if (versioning->empty() && has_last && chunk_count_ == 0 && !staged_ &&
+        store_->OverwriteInPlaceLocked(w, v, sealed_, uuid_)) {
+      return common::Ok{};
+    }
+    FinishDataLocked(w, has_last);
     store_->InsertVersionLocked(w, v, PackSegments(segments), *versioning);
-    tx.commit();
-    return v;
+    return common::Ok{};
   });
-  if (result.ok()) done_ = true;
-  return result;
+  if (!status.ok()) return status.error();
+  done_ = true;
+  return v;
 }
 
 common::Result<PartRecord> SqliteObjectWriter::CommitPart(PartRecord part) {

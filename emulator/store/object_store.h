@@ -17,6 +17,9 @@
 //   transaction, invisible to readers); Commit() inserts the version and marks the data committed in
 //   ONE transaction. A writer destroyed without Commit deletes its staged chunks; chunks left by a
 //   killed process are swept at Open(). Bodies that fit in one chunk skip staging (one transaction).
+// - Commits and deletes of concurrent requests share transactions (group commit, group_commit.h), and
+//   in a bucket that never had versioning a one-chunk object overwriting a one-chunk object rewrites
+//   its rows in place: a small PUT appends ~3 pages to the WAL instead of ~9.
 // - Versioning on commit: bucket state "" or "Suspended" replaces the key's "null" version; "Enabled"
 //   adds a version with a fresh id. The newest version of a key is the latest (is_latest).
 // - Multipart: parts are written like objects under the upload's single data key, each part its own

@@ -21,6 +21,7 @@
 
 #include "emulator/sse/sse_s3.h"
 #include "emulator/store/db.h"
+#include "emulator/store/group_commit.h"
 #include "emulator/store/object_store.h"
 
 namespace emulator::store::internal {
@@ -118,6 +119,8 @@ class SqliteObjectStore : public ObjectStore {
 
   // ---- used by object_io.cc --------------------------------------------------------------------
   Pool& pool() { return *pool_; }
+  // Small write transactions (object commits, deletes) share commits with concurrent ones.
+  GroupCommitter& committer() { return *committer_; }
   int64_t NextDataId() { return next_data_id_.fetch_add(1); }
   int64_t NowMillis() const;
   // Inside a writer transaction: the bucket's versioning state, or nullopt when it does not exist.
@@ -126,6 +129,13 @@ class SqliteObjectStore : public ObjectStore {
   // (replacing the null version, unsetting latest). Fills version_id, is_latest, seq.
   void InsertVersionLocked(Lease& w, ObjectVersion& version, const std::string& segments_blob,
                            const std::string& versioning);
+  // Inside a writer transaction, for a bucket that never had versioning: replaces the key's only
+  // version in place when its body is one chunk and the new one is `sealed_chunk` (one chunk, AAD
+  // built on `uuid`). The chunk row, the version row and their index entries keep their places, so
+  // an overwrite rewrites two pages instead of deleting and inserting rows (~8 pages of WAL). Fills
+  // version_id, is_latest, seq. False (nothing changed) when it does not apply.
+  bool OverwriteInPlaceLocked(Lease& w, ObjectVersion& version, const std::string& sealed_chunk,
+                              const std::string& uuid);
   // Inside a writer transaction: deletes the chunks of packed segments.
   static void DeleteSegmentsLocked(Lease& w, const std::string& segments_blob);
   static void DeleteDataLocked(Lease& w, int64_t data_id);
@@ -140,6 +150,7 @@ class SqliteObjectStore : public ObjectStore {
   StoreOptions options_;
   sse::SseS3Keyring keyring_;
   std::unique_ptr<Pool> pool_;
+  std::unique_ptr<GroupCommitter> committer_;
   std::atomic<int64_t> next_data_id_{1};
   std::shared_mutex buckets_mu_;          // guards buckets_ (writes also hold the writer lease)
   std::map<std::string, BucketRecord> buckets_;

@@ -70,6 +70,7 @@ Status SqliteObjectStore::Init() {
   if (options_.master_key.size() != 32) return Internal("master key must be 32 bytes");
   return Guarded([&]() -> Status {
     pool_ = std::make_unique<Pool>(options_.db_path, options_.reader_connections);
+    committer_ = std::make_unique<GroupCommitter>(pool_.get());
     {
       Lease w = pool_->Writer();
       w.db().raw().exec(kSchema);

@@ -10,14 +10,7 @@ using namespace emulator::store;
 using emulator::store::testing::Pattern;
 using emulator::store::testing::TempStore;
 
-namespace {
-
-int64_t CountRows(const TempStore& t, const std::string& table) {
-  SQLite::Database db((t.dir() / "s3.db").string(), SQLite::OPEN_READONLY);
-  return db.execAndGet("SELECT COUNT(*) FROM " + table).getInt64();
-}
-
-}  // namespace
+using emulator::store::testing::CountRows;
 
 TEST_CASE("CreateBucket refuses a taken name with the owner-specific error") {
   TempStore t;

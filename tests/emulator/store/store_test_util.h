@@ -8,6 +8,8 @@
 #include <random>
 #include <string>
 
+#include <SQLiteCpp/SQLiteCpp.h>
+
 #include "emulator/store/object_store.h"
 
 namespace emulator::store::testing {
@@ -83,6 +85,12 @@ class TempStore {
   common::util::FixedClock clock_;
   std::unique_ptr<ObjectStore> store_;
 };
+
+// Rows of a table of the store's s3.db, read with a connection of its own.
+inline int64_t CountRows(const TempStore& t, const std::string& table) {
+  SQLite::Database db((t.dir() / "s3.db").string(), SQLite::OPEN_READONLY);
+  return db.execAndGet("SELECT COUNT(*) FROM " + table).getInt64();
+}
 
 inline std::string Pattern(size_t n, uint32_t seed = 7) {
   std::string s(n, '\0');

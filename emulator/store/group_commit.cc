@@ -1,0 +1,53 @@
+// Group commit (see group_commit.h): leader/follower batching over the writer connection.
+#include "emulator/store/group_commit.h"
+
+#include "emulator/store/sqlite_store.h"
+
+namespace emulator::store::internal {
+
+common::Status GroupCommitter::Run(const std::function<common::Status(Lease&)>& body) {
+  Item item{&body};
+  std::unique_lock<std::mutex> lock(mu_);
+  queue_.push_back(&item);
+  while (!item.done) {
+    if (leading_) {
+      cv_.wait(lock);
+      continue;
+    }
+    // Lead: take everything queued so far (our own item included) and run it as one transaction.
+    leading_ = true;
+    std::vector<Item*> batch;
+    batch.swap(queue_);
+    lock.unlock();
+    std::vector<common::Status> results = RunBatch(batch);
+    lock.lock();
+    for (size_t i = 0; i < batch.size(); ++i) {
+      batch[i]->result = std::move(results[i]);
+      batch[i]->done = true;
+    }
+    leading_ = false;
+    cv_.notify_all();
+  }
+  return std::move(item.result);
+}
+
+std::vector<common::Status> GroupCommitter::RunBatch(const std::vector<Item*>& batch) {
+  std::vector<common::Status> results(batch.size());
+  try {
+    Lease w = pool_->Writer();
+    SQLite::Transaction tx(w.db().raw(), SQLite::TransactionBehavior::IMMEDIATE);
+    for (size_t i = 0; i < batch.size(); ++i) {
+      w.Stmt("SAVEPOINT item").exec();
+      results[i] = Guarded([&]() -> common::Status { return (*batch[i]->body)(w); });
+      if (!results[i].ok()) w.Stmt("ROLLBACK TO item").exec();
+      w.Stmt("RELEASE item").exec();
+    }
+    tx.commit();
+  } catch (const std::exception& e) {
+    // The transaction rolled back (Transaction's destructor): nothing of the batch is visible.
+    for (auto& r : results) r = Internal(e.what());
+  }
+  return results;
+}
+
+}  // namespace emulator::store::internal
