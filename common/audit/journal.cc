@@ -27,8 +27,8 @@ constexpr const char* kSuffix = ".jsonl";
 
 constexpr const char* kInsert =
     "INSERT INTO events(event_id, event_time, account_id, event_source, event_name, username, access_key_id, "
-    "read_only, management, region, error_code, resource_types, resource_names, record) "
-    "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    "read_only, management, region, error_code, resource_types, resource_names, record, decision) "
+    "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
 AwsError Failure(const std::string& what) { return MakeError("ServiceFailure", what, 500); }
 
@@ -59,6 +59,10 @@ void AppendJournalColumns(std::string& line, const JournalColumns& c) {
     line += ',';
     AppendJsonString(line, s);
   }
+  if (!c.decision.empty()) {
+    line += ',';
+    AppendJsonString(line, c.decision);
+  }
   line += ']';
 }
 
@@ -67,7 +71,7 @@ std::string EncodeJournalLine(const JournalRow& row) {
   line.reserve(row.record.size() + 512);
   AppendJournalColumns(line, {row.event_id, row.event_time, row.account_id, row.event_source, row.event_name,
                               row.username, row.access_key_id, row.read_only, row.management, row.region,
-                              row.error_code, row.resource_types, row.resource_names});
+                              row.error_code, row.resource_types, row.resource_names, row.decision});
   line += '\t';
   line += row.record;
   line += '\n';
@@ -95,6 +99,7 @@ bool DecodeJournalLine(std::string_view line, JournalRow* row) {
   row->error_code = c[10].get<std::string>();
   row->resource_types = c[11].get<std::string>();
   row->resource_names = c[12].get<std::string>();
+  row->decision = c.size() > 13 && c[13].is_string() ? c[13].get<std::string>() : std::string();
   row->record.assign(line.substr(tab + 1));
   return !row->record.empty() && row->record.front() == '{';
 }
@@ -296,6 +301,10 @@ Result<bool> JournalImporter::ImportChunk(const std::string& name, Source& src, 
       ins.bindNoCopy(12, row.resource_types);
       ins.bindNoCopy(13, row.resource_names);
       ins.bindNoCopy(14, row.record);
+      if (row.decision.empty())
+        ins.bind(15);  // NULL
+      else
+        ins.bindNoCopy(15, row.decision);
       ins.exec();
       ins.reset();
       ++inserted;

@@ -8,7 +8,8 @@
 // (exited, crashed, or rotated to a new file). A new journal is created under a ".tmp" name, locked, then
 // renamed, so no importer ever sees an unlocked journal that is still going to be written.
 //
-// Line format: the row's index columns as a JSON array, a tab, the CloudTrail record as JSON, "\n".
+// Line format: the row's index columns as a JSON array, a tab, the CloudTrail record as JSON, "\n". The
+// array's 14th element, the `decision` column (record.h DecisionText), is present only for denials.
 // Neither JSON text contains a raw tab or newline (the dumps are compact and escape control characters),
 // so the importer parses only the small column array and stores the record text as written.
 //
@@ -55,6 +56,7 @@ struct JournalRow {
   std::string resource_types;  // "|AWS::KMS::Key|": every resource between bars
   std::string resource_names;
   std::string record;
+  std::string decision;  // "" = none (stored as NULL)
 };
 
 // The index columns as the encoder takes them (views: no copies on the request path).
@@ -65,6 +67,7 @@ struct JournalColumns {
   bool read_only = false;
   bool management = true;
   std::string_view region, error_code, resource_types, resource_names;
+  std::string_view decision;  // "" = none: the array then ends after resource_names
 };
 
 // Appends the column array of a journal line (the tab, the record and "\n" are the caller's).

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/policy/policy.h"
 #include "common/util/clock.h"
 
 namespace common::audit {
@@ -218,6 +219,26 @@ void AppendRecordText(std::string& out, const Event& e) {
     out += '}';
   }
   out += '}';
+}
+
+std::string DecisionText(const common::policy::Explanation& why) {
+  using common::policy::Effect;
+  OrderedJson d = OrderedJson::object();
+  d["effect"] = why.effect == Effect::kExplicitDeny ? "ExplicitDeny"
+                : why.effect == Effect::kAllow      ? "Allow"
+                                                    : "ImplicitDeny";
+  d["reason"] = why.reason;
+  d["policyType"] = why.policy_kind;
+  if (why.effect == Effect::kExplicitDeny) {
+    d["policy"] = why.policy;
+    d["sid"] = why.sid.empty() ? OrderedJson(nullptr) : OrderedJson(why.sid);
+    d["statementIndex"] = why.statement_index;
+    OrderedJson statement = OrderedJson::parse(why.statement, nullptr, /*allow_exceptions=*/false);
+    d["statement"] = statement.is_discarded() ? OrderedJson(nullptr) : std::move(statement);
+  } else {
+    d["considered"] = why.considered;
+  }
+  return d.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 OrderedJson CamelCaseMembers(const nlohmann::json& value, const std::vector<std::string>& maps,

@@ -22,6 +22,10 @@
 
 #include "common/identity/principal.h"
 
+namespace common::policy {
+struct Explanation;
+}
+
 namespace common::audit {
 
 using OrderedJson = nlohmann::ordered_json;
@@ -56,6 +60,9 @@ struct Event {
   std::string event_category = "Management";
   bool tls = false;  // tlsDetails only for requests that came over HTTPS
   std::string tls_host;  // clientProvidedHostHeader
+  // What decided a denial (DecisionText), "" otherwise. NOT part of the record (AWS's records have no
+  // such member): the trail stores it in the `decision` column of trail.db for the console.
+  std::string decision;
 };
 
 // AWS's userIdentity object for a principal (Root / IAMUser / AWSService / Unknown).
@@ -71,6 +78,13 @@ void AppendRecordText(std::string& out, const Event& event);  // the same, appen
 
 // Appends s as a JSON string (quoted, escaped as nlohmann's dump does) to out.
 void AppendJsonString(std::string& out, std::string_view s);
+
+// The trail's `decision` column for a denial: a compact JSON object
+//   {"effect": "ExplicitDeny", "reason", "policyType", "policy", "sid" (null without one),
+//    "statementIndex", "statement" (the statement object as written)}  or
+//   {"effect": "ImplicitDeny", "reason", "policyType", "considered": [policy, ...]}
+// (see common::policy::Explanation for the texts).
+std::string DecisionText(const common::policy::Explanation& why);
 
 // The value LookupEvents matches for AttributeKey=Username: the IAM user name, "root" for root.
 std::string LookupUsername(const common::identity::Principal& principal);

@@ -38,7 +38,8 @@ CREATE TABLE IF NOT EXISTS events(
   error_code TEXT NOT NULL,
   resource_types TEXT NOT NULL,
   resource_names TEXT NOT NULL,
-  record TEXT NOT NULL);
+  record TEXT NOT NULL,
+  decision TEXT);
 CREATE INDEX IF NOT EXISTS events_by_time ON events(account_id, event_time);
 CREATE INDEX IF NOT EXISTS events_by_name ON events(account_id, event_name, event_time);
 CREATE TABLE IF NOT EXISTS journals(name TEXT PRIMARY KEY, offset INTEGER NOT NULL);
@@ -76,6 +77,9 @@ Result<std::unique_ptr<Trail>> Trail::Open(const std::string& path) {
     db->exec("PRAGMA journal_size_limit=67108864");
     SQLite::Transaction txn(*db, SQLite::TransactionBehavior::IMMEDIATE);
     db->exec(kSchema);
+    // A trail.db from before the decision column: add it (NULL in the old rows).
+    if (db->execAndGet("SELECT count(*) FROM pragma_table_info('events') WHERE name = 'decision'").getInt() == 0)
+      db->exec("ALTER TABLE events ADD COLUMN decision TEXT");
     txn.commit();
     reader = OpenConnection(path);
   } catch (const std::exception& e) {
@@ -133,7 +137,7 @@ Status Trail::Append(Event event) {
                               p.type == common::identity::PrincipalType::kRoot ? std::string_view("root")
                                                                                : std::string_view(p.user_name),
                               p.access_key_id, event.read_only, event.management_event, event.region,
-                              event.error_code, resource_types, resource_names});
+                              event.error_code, resource_types, resource_names, event.decision});
   line += '\t';
   AppendRecordText(line, event);
   line += '\n';

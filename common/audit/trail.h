@@ -20,7 +20,9 @@
 // name, source, username, access key, readOnly, event id, and the record's resource types and names as
 // "|a|b|" lists, since a record names zero or more resources). Only (account, time) and (account, name,
 // time) are indexed: the other attributes are matched while walking the time index newest first, which
-// stops after one page of matches. `journals(name, offset)`: how far each journal is imported.
+// stops after one page of matches. `decision`: for a denial, what decided it (record.h DecisionText;
+// NULL otherwise), for the console only: it is not part of the record. Open() adds the column to a
+// trail.db made before it existed. `journals(name, offset)`: how far each journal is imported.
 #pragma once
 
 #include <atomic>

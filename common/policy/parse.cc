@@ -1,6 +1,7 @@
 // Policy documents from JSON into typed Statements, with S3's MalformedPolicy texts. Values that AWS
 // accepts as a string or a list (Action, Resource, principal entries, condition values) become lists;
-// condition numbers and booleans become their JSON text ("5", "true").
+// condition numbers and booleans become their JSON text ("5", "true"). Each statement also keeps its JSON
+// text as written (Statement::text), which Explain() shows for a deny statement.
 #include <cctype>
 #include <nlohmann/json.hpp>
 
@@ -10,7 +11,8 @@
 namespace common::policy {
 namespace {
 
-using nlohmann::json;
+// Ordered: Statement::text keeps the members in the order the author wrote them.
+using json = nlohmann::ordered_json;
 
 AwsError Malformed(const std::string& message) { return MakeError("MalformedPolicy", message, 400); }
 
@@ -174,6 +176,7 @@ Result<Statement> ParseStatement(const json& s, PolicyType type) {
   st.resources = std::move(*resources);
 
   if (s.contains("Condition")) S3LAB_TRY(ParseConditions(s["Condition"], st.conditions));
+  st.text = s.dump(-1, ' ', false, json::error_handler_t::replace);
   return st;
 }
 

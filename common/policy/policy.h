@@ -15,7 +15,8 @@
 // directly, or allows the account root ("arn:aws:iam::<acct>:root" / "<acct>") *and* an identity policy
 // of a caller in that account allows it; a caller from another account always needs both the key
 // policy and its own identity policy (its root: none). See Authorize() and AuthorizeKms().
-// Decision.policy_kind + DenialReason() give AWS's AccessDenied suffixes.
+// Decision.policy_kind + DenialReason() give AWS's AccessDenied suffixes; Explain() (called only after a
+// denial) names the deciding statement for the audit trail and the console.
 //
 // Condition operators: String{Equals,NotEquals,EqualsIgnoreCase,NotEqualsIgnoreCase,Like,NotLike},
 // Numeric{Equals,NotEquals,LessThan,LessThanEquals,GreaterThan,GreaterThanEquals},
@@ -60,6 +61,7 @@ struct Statement {
   bool not_resource = false;
   std::vector<std::string> resources;  // never empty after Parse: Resource/NotResource is required
   std::vector<Condition> conditions;
+  std::string text;  // the statement's JSON as written (compact, members in document order), for Explain
 };
 
 struct Policy {
@@ -126,6 +128,9 @@ std::string DenialReason(const Decision& decision, const std::string& action);
 struct NamedPolicy {
   std::string name;  // policy name/ARN, "bucket policy", "key policy"
   Policy policy;
+  // What a resource policy is attached to, as Explain names it ("notes" for a bucket policy); "" = the
+  // request's resource (a key policy: the key ARN).
+  std::string attached_to;
 };
 
 // Evaluates one policy: explicit deny, allow, or implicit deny with the deciding statement.
@@ -138,6 +143,31 @@ Decision Authorize(const Context& context, const std::vector<NamedPolicy>& ident
 // KMS: key policy as the gate (see header note).
 Decision AuthorizeKms(const Context& context, const std::vector<NamedPolicy>& identity_policies,
                       const NamedPolicy& key_policy, const std::string& key_account_id);
+
+// What decided a denial, in words, for the audit trail and the console. Built by Explain() only after a
+// denial (callers on hot paths never build it for an allowed request).
+//   explicit deny: the Deny statement that matched: its policy, Sid, index and JSON text;
+//   implicit deny: which kind of policy lacked an Allow, and every policy that was evaluated.
+// Policies are named "identity policy <name> of user <user>", "<name> of <attached_to or resource>"
+// ("key policy of arn:aws:kms:...", "bucket policy of notes").
+struct Explanation {
+  Effect effect = Effect::kImplicitDeny;
+  std::string policy_kind;  // as Decision::policy_kind
+  // One sentence: "explicit Deny in statement "DenyAlice" (Statement[1]) of key policy of arn:..." /
+  // "no statement allows kms:Decrypt" / "no identity-based policy allows kms:Decrypt; the Allow in
+  // statement ... of key policy of arn:... counts only together with one".
+  std::string reason;
+  std::string policy;  // explicit deny: the policy of the Deny statement
+  std::string sid;
+  int statement_index = -1;
+  std::string statement;                // explicit deny: Statement::text ("" when unknown)
+  std::vector<std::string> considered;  // implicit deny: every policy evaluated, named as `policy`
+};
+
+// Explains a decision of Authorize or AuthorizeKms made on the same context and policies (for KMS the
+// key policy is resource_policy). For kAllow: effect kAllow and nothing else.
+Explanation Explain(const Decision& decision, const Context& context,
+                    const std::vector<NamedPolicy>& identity_policies, const NamedPolicy* resource_policy);
 
 // Wildcard match as IAM does it ('*' any run, '?' one char); case-insensitive when asked (actions).
 bool WildcardMatch(std::string_view pattern, std::string_view value, bool case_insensitive);

@@ -56,6 +56,7 @@ common::audit::Event MakeS3Event(const S3CallFacts& f, const common::http::Reque
     if (!common::util::StartsWith(name, "X-Amz-")) params[name] = value;
   e.request_parameters = std::move(params);
   e.read_only = ReadOnlyName(f.operation);
+  e.decision = f.decision;  // trail.db's decision column, not the record
   if (!f.bucket.empty())
     e.resources.push_back({f.bucket_owner.empty() ? f.principal.account_id : f.bucket_owner, "AWS::S3::Bucket",
                            "arn:aws:s3:::" + f.bucket});

@@ -26,6 +26,7 @@ struct S3CallFacts {
   std::string key;
   std::string region;         // the bucket's region, else the endpoint's
   std::string bucket_owner;   // account id, "" when unknown
+  std::string decision;       // what decided an AccessDenied (authorize.h), "" otherwise
 };
 
 // True for the calls CloudTrail records as management events.
@@ -36,7 +37,8 @@ common::audit::Event MakeS3Event(const S3CallFacts& facts, const common::http::R
                                  const std::string& request_id, int64_t now_millis, const std::string& error_code,
                                  const std::string& error_message);
 
-// IAM/STS: params are the decoded form parameters (Action and Version are left out).
+// IAM/STS: params are the decoded form parameters (Action and Version are left out). The caller sets
+// the event's decision for a denial.
 common::audit::Event MakeIamEvent(const std::string& service, const std::string& action,
                                   const common::identity::Principal& principal,
                                   const std::map<std::string, std::string>& params,

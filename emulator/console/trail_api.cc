@@ -10,8 +10,9 @@
 //   before     the `next` of the previous page (a row id: older records)
 //   after_id   only records committed after this row id (the live tail polls with the last `maxId`)
 // Answer: {"records": [item...], "next": row id|null, "maxId": n}; item = the indexed columns in
-// CloudTrail's member names plus "record" (the full record as stored) and "decision" (the deciding
-// policy statement when the trail stores one, else null). Newest first (commit order, by row id).
+// CloudTrail's member names plus "record" (the full record as stored) and "decision" (for a call the
+// policy engine denied, what decided: trail.db's decision column, common/audit/record.h DecisionText;
+// else null). Newest first (commit order, by row id).
 // /api/trail/facets: {"eventSources", "eventNames", "regions", "errorCodes", "usernames", "accounts"}.
 #include <algorithm>
 #include <string>

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 
+#include "common/audit/record.h"
 #include "common/audit/trail.h"
 #include "common/identity/identity_store.h"
 #include "common/policy/policy.h"
@@ -80,6 +81,7 @@ common::Status Authorize(const IamRequest& r, const std::string& action, const s
   auto identity = IdentityPolicies(r.policy_docs);
   auto decision = common::policy::Authorize(c, identity, nullptr);
   if (decision.allowed()) return common::Ok{};
+  r.decision = common::audit::DecisionText(common::policy::Explain(decision, c, identity, nullptr));
   std::string why = decision.effect == common::policy::Effect::kExplicitDeny
                         ? "with an explicit deny in an identity-based policy"
                         : "because no identity-based policy allows the " + action + " action";
@@ -204,9 +206,11 @@ Response HandleQuery(Services& services, const common::http::Request& request, c
   common::Result<std::string> result = (*fn)(r);
   if (services.trail != nullptr) {
     // The call's CloudTrail record, committed before the reply (emulator/cloudtrail/s3_events.h).
-    auto stored = services.trail->Append(cloudtrail::MakeIamEvent(
-        service, r.action, r.principal, r.params, request, rid, services.clock->NowMillis(),
-        result.ok() ? "" : result.error().code, result.ok() ? "" : result.error().message));
+    auto event = cloudtrail::MakeIamEvent(service, r.action, r.principal, r.params, request, rid,
+                                          services.clock->NowMillis(), result.ok() ? "" : result.error().code,
+                                          result.ok() ? "" : result.error().message);
+    event.decision = r.decision;
+    auto stored = services.trail->Append(std::move(event));
     if (!stored.ok()) return fail(common::MakeError("ServiceFailure", stored.error().message, 500));
   }
   if (!result.ok()) return fail(result.error());

@@ -22,6 +22,9 @@ struct IamRequest {
   common::identity::Principal principal;
   std::vector<std::pair<std::string, std::string>> policy_docs;
   std::map<std::string, std::string> params;  // decoded form + query parameters
+  // What decided an AccessDenied (set by Authorize, which actions call on their const request), for
+  // the call's CloudTrail row.
+  mutable std::string decision;
 };
 
 // An action returns the inner XML of <ActionResult> ("" = no Result element).

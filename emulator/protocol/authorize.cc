@@ -5,6 +5,7 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "common/audit/record.h"
 #include "common/util/clock.h"
 #include "common/util/strings.h"
 #include "emulator/protocol/errors.h"
@@ -142,7 +143,7 @@ common::policy::Context BuildContext(const RequestContext& ctx, const std::strin
 }
 
 common::Status AuthorizeS3(const RequestContext& ctx, const std::vector<NamedPolicy>& identity,
-                           const std::string& action, const std::string& resource) {
+                           const std::string& action, const std::string& resource, std::string* decision) {
   common::policy::Context c = BuildContext(ctx, action, resource);
   std::optional<NamedPolicy> bucket_policy;
   std::string bucket = BucketOfArn(resource);
@@ -159,6 +160,7 @@ common::Status AuthorizeS3(const RequestContext& ctx, const std::vector<NamedPol
     if (info) {
       c.resource_account = info->owner_account_id;
       if (!info->policy_json.empty()) bucket_policy = ResourcePolicy("bucket policy", info->policy_json);
+      if (bucket_policy) bucket_policy->attached_to = bucket;
     }
   }
   if (c.resource_account.empty()) c.resource_account = ctx.principal.account_id;
@@ -170,8 +172,11 @@ common::Status AuthorizeS3(const RequestContext& ctx, const std::vector<NamedPol
       ctx.principal.account_id == c.resource_account &&
       (action == "s3:GetBucketPolicy" || action == "s3:PutBucketPolicy" || action == "s3:DeleteBucketPolicy"))
     return common::Ok{};
-  if (!d.allowed()) return errors::AccessDenied();
-  return common::Ok{};
+  if (d.allowed()) return common::Ok{};
+  if (decision != nullptr)
+    *decision = common::audit::DecisionText(
+        common::policy::Explain(d, c, identity, bucket_policy ? &*bucket_policy : nullptr));
+  return errors::AccessDenied();
 }
 
 }  // namespace emulator

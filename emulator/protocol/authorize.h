@@ -42,9 +42,11 @@ std::optional<common::policy::NamedPolicy> ResourcePolicy(const std::string& nam
 common::policy::Context BuildContext(const RequestContext& ctx, const std::string& action,
                                      const std::string& resource);
 
-// Decides action on resource for the request; AccessDenied when not allowed.
+// Decides action on resource for the request; AccessDenied when not allowed. On a denial, when decision
+// is not null, it receives what decided (common::audit::DecisionText), for the CloudTrail row.
 common::Status AuthorizeS3(const RequestContext& ctx,
                            const std::vector<common::policy::NamedPolicy>& identity,
-                           const std::string& action, const std::string& resource);
+                           const std::string& action, const std::string& resource,
+                           std::string* decision = nullptr);
 
 }  // namespace emulator

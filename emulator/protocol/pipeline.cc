@@ -214,7 +214,8 @@ common::Result<Response> Pipeline::HandleS3(const common::http::Request& request
   std::string action = row.action;
   if (!row.versioned_action.empty() && request.HasQuery("versionId")) action = row.versioned_action;
   // Rows without an action authorize inside the operation (DeleteObjects: per key).
-  if (!action.empty()) S3LAB_TRY(AuthorizeS3(ctx, *identity, action, ResourceArn(row, ctx.bucket, ctx.key)));
+  if (!action.empty())
+    S3LAB_TRY(AuthorizeS3(ctx, *identity, action, ResourceArn(row, ctx.bucket, ctx.key), &facts->decision));
   ctx.authorize = [&ctx, identity](const std::string& extra_action, const std::string& resource) {
     return AuthorizeS3(ctx, *identity, extra_action, resource);
   };

@@ -1,5 +1,6 @@
 #include "kms/authz/authorizer.h"
 
+#include "common/audit/record.h"
 #include "common/util/clock.h"
 #include "common/util/strings.h"
 #include "kms/model/errors.h"
@@ -15,6 +16,15 @@ const std::vector<common::policy::NamedPolicy>& IdentityPolicies(const ops::Requ
 
 std::string ResourceOf(const ops::AuthTarget& target) {
   return target.key ? target.key->arn : (target.resource_arn.empty() ? "*" : target.resource_arn);
+}
+
+// The key policy that decides for target (none for account-level actions and aliases).
+const common::policy::NamedPolicy* KeyPolicy(const ops::AuthTarget& target,
+                                             const common::policy::NamedPolicy* override_policy) {
+  if (!target.key) return nullptr;
+  static const common::policy::NamedPolicy kEmpty{"key policy", {}};
+  const common::policy::NamedPolicy* policy = override_policy ? override_policy : target.key->policy.get();
+  return policy ? policy : &kEmpty;
 }
 
 }  // namespace
@@ -48,19 +58,20 @@ common::policy::Context BuildContext(const ops::RequestContext& ctx, const ops::
 common::policy::Decision Decide(const ops::RequestContext& ctx, const ops::AuthTarget& target,
                                 const common::policy::NamedPolicy* key_policy) {
   common::policy::Context c = BuildContext(ctx, target);
-  if (target.key) {
-    const common::policy::NamedPolicy* policy = key_policy ? key_policy : target.key->policy.get();
-    static const common::policy::NamedPolicy kEmpty{"key policy", {}};
-    return common::policy::AuthorizeKms(c, IdentityPolicies(ctx), policy ? *policy : kEmpty,
-                                        target.key->account_id);
-  }
+  if (const common::policy::NamedPolicy* policy = KeyPolicy(target, key_policy))
+    return common::policy::AuthorizeKms(c, IdentityPolicies(ctx), *policy, target.key->account_id);
   return common::policy::Authorize(c, IdentityPolicies(ctx), nullptr);
 }
 
-common::Status Authorize(const ops::RequestContext& ctx, const ops::AuthTarget& target) {
-  common::policy::Decision decision = Decide(ctx, target);
-  if (decision.allowed()) return common::Ok{};
-  return errors::AccessDenied(DenialMessage(ctx, target, decision));
+common::Status Authorize(const ops::RequestContext& ctx, const ops::AuthTarget& target, std::string* decision) {
+  common::policy::Decision d = Decide(ctx, target);
+  if (d.allowed()) return common::Ok{};
+  if (decision != nullptr) {
+    // Denials only: the context is built once more rather than kept from Decide on every request.
+    *decision = common::audit::DecisionText(
+        common::policy::Explain(d, BuildContext(ctx, target), IdentityPolicies(ctx), KeyPolicy(target, nullptr)));
+  }
+  return errors::AccessDenied(DenialMessage(ctx, target, d));
 }
 
 std::string DenialMessage(const ops::RequestContext& ctx, const ops::AuthTarget& target,

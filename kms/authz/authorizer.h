@@ -20,8 +20,10 @@ common::policy::Context BuildContext(const ops::RequestContext& ctx, const ops::
 common::policy::Decision Decide(const ops::RequestContext& ctx, const ops::AuthTarget& target,
                                 const common::policy::NamedPolicy* key_policy = nullptr);
 
-// Ok, or AccessDeniedException explaining why.
-common::Status Authorize(const ops::RequestContext& ctx, const ops::AuthTarget& target);
+// Ok, or AccessDeniedException explaining why. On a denial, when decision is not null, it receives what
+// decided (common::audit::DecisionText of common::policy::Explain): built only for denials.
+common::Status Authorize(const ops::RequestContext& ctx, const ops::AuthTarget& target,
+                         std::string* decision = nullptr);
 
 // "User: <arn> is not authorized to perform: <action> on resource: <arn> because no identity-based policy
 // allows the <action> action" and its resource-based / explicit-deny variants.

@@ -41,6 +41,9 @@ struct RequestContext {
   std::string request_id;
   // Keys the call resolved (the record's resources, protocol/audit.h); filled after Prepare.
   std::vector<KeyPtr> audit_keys;
+  // What decided an AccessDeniedException (common::audit::DecisionText), set by the pipeline's authorize
+  // stage on a denial only; the trail stores it next to the record (protocol/audit.h).
+  std::string decision;
 };
 
 // One authorization the pipeline must grant before Run.

@@ -106,6 +106,7 @@ common::audit::Event MakeKmsEvent(const CallFacts& facts, const common::http::Re
   e.recipient_account_id = ctx.principal.account_id;
   e.tls = request.tls && ctx.via_service.empty();
   e.tls_host = request.HeaderOr("host");
+  e.decision = ctx.decision;  // a denial's deciding statement: trail.db's decision column, not the record
   return e;
 }
 

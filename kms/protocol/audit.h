@@ -12,6 +12,8 @@
 //   readOnly           true for the cryptographic operations and Describe/Get/List, false otherwise.
 //   userIdentity       the caller; when S3 calls for a user (ctx.via_service) the user with
 //                      invokedBy "s3.amazonaws.com" and sourceIPAddress/userAgent "s3.amazonaws.com".
+// Beside the record (Event::decision, never inside it): for an AccessDeniedException, the deciding
+// statement or the implicit deny that the authorize stage noted in ctx.decision.
 // NOTE: AWS also delivers a cross-account call's record to the key owner's account (sharedEventID);
 // s3lab records it in the caller's account only.
 #pragma once

@@ -17,7 +17,8 @@ struct Operation;
 
 // The pipeline's stages that sit between an operation's Prepare and Run.
 struct Stages {
-  std::function<common::Status(const ops::RequestContext&, const ops::AuthTarget&)> authorize;
+  // May note what decided a denial in ctx.decision.
+  std::function<common::Status(ops::RequestContext&, const ops::AuthTarget&)> authorize;
   std::function<common::Status(const ops::RequestContext&, const Operation&)> admit;  // quota hook
 };
 

@@ -32,8 +32,8 @@ Pipeline::Pipeline(KmsService* service, common::identity::IdentityStore* identit
                    const common::util::Clock* clock, quota::QuotaGate* quota, const ServiceCallers* callers,
                    common::audit::Trail* trail)
     : service_(service), identity_(identity), clock_(clock), quota_(quota), callers_(callers), trail_(trail) {
-  stages_.authorize = [](const ops::RequestContext& ctx, const ops::AuthTarget& target) {
-    return authz::Authorize(ctx, target);
+  stages_.authorize = [](ops::RequestContext& ctx, const ops::AuthTarget& target) {
+    return authz::Authorize(ctx, target, &ctx.decision);
   };
   stages_.admit = [this](const ops::RequestContext& ctx, const Operation& op) {
     return quota_->Admit(ctx.principal.account_id, ctx.region, op.name);

@@ -10,6 +10,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "common/audit/journal.h"
@@ -86,6 +87,27 @@ TEST_CASE("A journal line holds the row's columns and the record text unchanged"
   CHECK(out.record == in.record);
   CHECK_FALSE(DecodeJournalLine("not a journal line", &out));
   CHECK_FALSE(DecodeJournalLine("[\"x\"]\t{}", &out));
+}
+
+TEST_CASE("A denial's decision travels as a 14th column into trail.db; lines without one store NULL") {
+  Fixture f;
+  JournalRow denied = Row("Decrypt", 1);
+  denied.error_code = "AccessDeniedException";
+  denied.decision = R"({"effect":"ExplicitDeny","sid":"DenyAlice"})";
+  const std::string line = EncodeJournalLine(denied);
+  JournalRow decoded;
+  REQUIRE(DecodeJournalLine(line.substr(0, line.size() - 1), &decoded));
+  CHECK(decoded.decision == denied.decision);
+  const std::string plain = EncodeJournalLine(Row("Encrypt", 2));
+  CHECK(nlohmann::json::parse(plain.substr(0, plain.find('\t'))).size() == 13);  // allowed calls: no 14th
+  REQUIRE(DecodeJournalLine(plain.substr(0, plain.size() - 1), &decoded));
+  CHECK(decoded.decision.empty());  // a line of a journal written before the column existed decodes too
+  AppendRaw(f.journals + "/dead-9-1-0.jsonl", line + plain);
+  auto importer = JournalImporter::Open(f.db, f.journals);
+  REQUIRE(importer.ok());
+  REQUIRE((*importer)->ImportAll().ok());
+  CHECK(Count(f.db, "decision = '{\"effect\":\"ExplicitDeny\",\"sid\":\"DenyAlice\"}'") == 1);
+  CHECK(Count(f.db, "decision IS NULL AND event_name = 'Encrypt'") == 1);
 }
 
 TEST_CASE("Only complete lines are imported: a torn last line waits for its newline") {

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "common/audit/record.h"
+#include "common/policy/policy.h"
 
 using common::audit::BuildRecord;
 using common::audit::CamelCaseMembers;
@@ -151,4 +152,32 @@ TEST_CASE("RecordText writes exactly what BuildRecord dumps, for every record sh
   e.principal.type = PrincipalType::kService;
   e.invoked_by.clear();
   same(e);
+}
+
+TEST_CASE("A denial's decision is a JSON object beside the record, never a member of it") {
+  common::policy::Explanation deny;
+  deny.effect = common::policy::Effect::kExplicitDeny;
+  deny.policy_kind = "resource-based";
+  deny.reason = "explicit Deny in statement \"DenyAlice\" (Statement[1]) of key policy of arn:k";
+  deny.policy = "key policy of arn:k";
+  deny.sid = "DenyAlice";
+  deny.statement_index = 1;
+  deny.statement = R"({"Sid":"DenyAlice","Effect":"Deny","Action":"kms:Decrypt"})";
+  auto d = OrderedJson::parse(common::audit::DecisionText(deny));
+  CHECK(d == OrderedJson::parse(R"({"effect":"ExplicitDeny","reason":"explicit Deny in statement \"DenyAlice\" )"
+                                R"((Statement[1]) of key policy of arn:k","policyType":"resource-based",)"
+                                R"("policy":"key policy of arn:k","sid":"DenyAlice","statementIndex":1,)"
+                                R"("statement":{"Sid":"DenyAlice","Effect":"Deny","Action":"kms:Decrypt"}})"));
+  common::policy::Explanation none;
+  none.policy_kind = "identity-based";
+  none.reason = "no statement allows kms:Decrypt";
+  none.considered = {"key policy of arn:k"};
+  CHECK(OrderedJson::parse(common::audit::DecisionText(none)) ==
+        OrderedJson::parse(R"({"effect":"ImplicitDeny","reason":"no statement allows kms:Decrypt",)"
+                           R"("policyType":"identity-based","considered":["key policy of arn:k"]})"));
+  Event e = GenerateDataKeyEvent();
+  e.error_code = "AccessDeniedException";
+  e.decision = common::audit::DecisionText(deny);
+  CHECK(common::audit::RecordText(e).find("DenyAlice") == std::string::npos);
+  CHECK_FALSE(BuildRecord(e).contains("decision"));
 }

@@ -4,6 +4,8 @@
 #include <doctest/doctest.h>
 #include <stdlib.h>
 
+#include <SQLiteCpp/SQLiteCpp.h>
+
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -151,4 +153,34 @@ TEST_CASE("The console reader lists the distinct values for its filter menus") {
   CHECK(facets->usernames == std::vector<std::string>{"alice", "bob", "carol"});
   CHECK(facets->accounts == std::vector<std::string>{"111122223333", "444455556666"});
   CHECK(facets->event_sources == std::vector<std::string>{"kms.amazonaws.com"});
+}
+
+TEST_CASE("Opening a trail.db made before the decision column adds it; the reader returns a denial's decision") {
+  TempDir dir;
+  const std::string path = dir.path + "/trail.db";
+  {
+    // The events table as it was before the decision column, with one old row.
+    SQLite::Database old(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    old.exec("CREATE TABLE events(id INTEGER PRIMARY KEY, event_id TEXT NOT NULL, event_time INTEGER NOT NULL, "
+             "account_id TEXT NOT NULL, event_source TEXT NOT NULL, event_name TEXT NOT NULL, username TEXT NOT "
+             "NULL, access_key_id TEXT NOT NULL, read_only INTEGER NOT NULL, management INTEGER NOT NULL, region "
+             "TEXT NOT NULL, error_code TEXT NOT NULL, resource_types TEXT NOT NULL, resource_names TEXT NOT NULL, "
+             "record TEXT NOT NULL)");
+    old.exec("INSERT INTO events VALUES(1, 'e1', 500, '111122223333', 'kms.amazonaws.com', 'ListKeys', 'alice', "
+             "'AKIAalice', 1, 1, 'us-east-1', '', '||', '||', '{}')");
+  }
+  {
+    auto trail = Trail::Open(path);
+    REQUIRE(trail.ok());
+    Event denied = MakeEvent("Decrypt", 1000, "alice", "us-east-1", "AccessDeniedException");
+    denied.decision = R"({"effect":"ExplicitDeny","sid":"DenyAlice"})";
+    REQUIRE((*trail)->Append(denied).ok());
+  }
+  TrailReader reader(path);
+  auto page = reader.Query({});
+  REQUIRE(page.ok());
+  REQUIRE(Names(*page) == std::vector<std::string>{"Decrypt/alice", "ListKeys/alice"});
+  CHECK(page->rows[0].decision == R"({"effect":"ExplicitDeny","sid":"DenyAlice"})");
+  CHECK(page->rows[0].record.find("DenyAlice") == std::string::npos);  // not inside the record
+  CHECK(page->rows[1].decision.empty());
 }

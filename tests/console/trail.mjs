@@ -1,6 +1,8 @@
 // Trail page: filtering to GenerateDataKey shows exactly the GenerateDataKey records the Python side
 // made (event name, principal, key ARN), a row opens its full record JSON (without plaintext), and a
-// denied Decrypt shows its errorCode, errorMessage and what decided, and a new call appears live.
+// denied Decrypt shows its errorCode, errorMessage, what decided (as AWS's message says it and as the
+// policy engine recorded it: the "Deciding statement" and the policies evaluated), and a new call appears
+// live.
 // Screenshots: trail.png, trail-denied.png.
 // Parameters: {url, shots, keyArn, user, userGdk, rootGdk, sseKms: bool, region}.
 import { assert, params, withPage, open, screenshot, WAIT } from './lib.mjs';
@@ -75,6 +77,13 @@ await withPage(async (page) => {
   assert.match(message, new RegExp(`user/${params.user} is not authorized to perform: kms:Decrypt`));
   assert.equal(await page.textContent('.denial [data-field="decidedBy"]'),
     'No Allow (implicit deny) — identity-based policy (action kms:Decrypt)');
+  // What the policy engine recorded as deciding (the trail's decision column, not part of the record).
+  assert.equal(await page.textContent('.denial [data-field="decision"]'),
+    'no identity-based policy allows kms:Decrypt; the Allow in statement "Enable IAM User Permissions" ' +
+    `(Statement[0]) of key policy of ${params.keyArn} counts only together with one`);
+  assert.deepEqual(await page.$$eval('.denial [data-field="considered"] li', (lis) => lis.map((li) => li.textContent)),
+    [`identity policy kms-and-s3 of user ${params.user}`, `key policy of ${params.keyArn}`]);
+  assert.ok(!(await page.textContent('#record-json')).includes('considered'), 'the record JSON has no decision');
   await screenshot(page, 'trail-denied');
 
   // Live: with the page filtered to GenerateRandom (none yet), the Python side makes one call when it

@@ -358,6 +358,94 @@ class S3AndIamEventTest(InstanceTestCase):
         self.assertIsNone(key_record["responseElements"])
 
 
+class DenialDecisionTest(InstanceTestCase):
+    """For a denial the trail stores what decided (the Deny statement, or why nothing allowed) beside the
+    record: the console API's `decision` (console port, /api/trail) has it, LookupEvents' record does not."""
+    instance_kwargs = {"console": True}
+
+    def api_trail(self, **params):
+        import http.client
+        import urllib.parse
+        conn = http.client.HTTPConnection("127.0.0.1", self.inst.console_port, timeout=30)
+        try:
+            conn.request("GET", "/api/trail?" + urllib.parse.urlencode(params))
+            r = conn.getresponse()
+            self.assertEqual(r.status, 200)
+            return json.loads(r.read())["records"]
+        finally:
+            conn.close()
+
+    def test_key_policy_deny_statement_is_the_decision_of_a_denied_decrypt(self):
+        creds = make_user(self.inst, "alice-deny", allow("kms:*"))
+        deny = {"Sid": "DenyAlice", "Effect": "Deny",
+                "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:user/alice-deny"},
+                "Action": "kms:Decrypt", "Resource": "*"}
+        policy = {"Version": "2012-10-17", "Statement": [
+            {"Sid": "Enable IAM User Permissions", "Effect": "Allow",
+             "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": "kms:*", "Resource": "*"}, deny]}
+        key = self.inst.client("kms").create_key(Policy=json.dumps(policy))["KeyMetadata"]
+        kms = self.inst.client("kms", **creds)
+        blob = kms.encrypt(KeyId=key["Arn"], Plaintext=b"secret")["CiphertextBlob"]
+        with self.assertRaises(ClientError) as ctx:
+            kms.decrypt(CiphertextBlob=blob)
+        self.assertEqual(ctx.exception.response["Error"]["Code"], "AccessDeniedException")
+        self.assertIn("with an explicit deny in a resource-based policy", ctx.exception.response["Error"]["Message"])
+
+        (item,) = self.api_trail(source="kms", event="Decrypt", error="*", principal="alice-deny")
+        self.assertEqual(item["decision"], {
+            "effect": "ExplicitDeny",
+            "reason": f"explicit Deny in statement \"DenyAlice\" (Statement[1]) of key policy of {key['Arn']}",
+            "policyType": "resource-based", "policy": f"key policy of {key['Arn']}", "sid": "DenyAlice",
+            "statementIndex": 1, "statement": deny})
+        self.assertEqual(list(item["decision"]["statement"]), list(deny), "members in the order written")
+        (allowed,) = self.api_trail(source="kms", event="Encrypt", principal="alice-deny")
+        self.assertIsNone(allowed["decision"])
+        # LookupEvents returns AWS's record only.
+        (event, record), = [(e, r) for e, r in lookup(self.inst, "Username", "alice-deny")
+                            if r["eventName"] == "Decrypt"]
+        self.assertNotIn("decision", record)
+        self.assertNotIn("DenyAlice", event["CloudTrailEvent"])
+        self.assertEqual(record, item["record"])
+
+    def test_implicit_denials_of_kms_s3_and_iam_calls_name_the_policies_evaluated(self):
+        creds = make_user(self.inst, "bob-none", allow("s3:PutObject"))
+        key = self.inst.client("kms").create_key()["KeyMetadata"]
+        with self.assertRaises(ClientError):
+            self.inst.client("kms", **creds).describe_key(KeyId=key["Arn"])
+        (item,) = self.api_trail(source="kms", event="DescribeKey", principal="bob-none")
+        self.assertEqual(item["decision"]["effect"], "ImplicitDeny")
+        self.assertEqual(item["decision"]["policyType"], "identity-based")
+        self.assertTrue(item["decision"]["reason"].startswith(
+            "no identity-based policy allows kms:DescribeKey; the Allow in statement "
+            "\"Enable IAM User Permissions\" (Statement[0]) of key policy of "), item["decision"])
+        self.assertEqual(item["decision"]["considered"],
+                         ["identity policy p of user bob-none", f"key policy of {key['Arn']}"])
+
+        s3 = self.inst.client("s3")
+        s3.create_bucket(Bucket="decision-bucket")
+        no_reads = {"Sid": "NoEncryptionReads", "Effect": "Deny", "Principal": "*",
+                    "Action": "s3:GetEncryptionConfiguration", "Resource": "arn:aws:s3:::decision-bucket"}
+        s3.put_bucket_policy(Bucket="decision-bucket", Policy=json.dumps(
+            {"Version": "2012-10-17", "Statement": [no_reads]}))
+        bob_s3 = self.inst.client("s3", **creds)
+        for call in (lambda: bob_s3.create_bucket(Bucket="decision-denied"),
+                     lambda: bob_s3.get_bucket_encryption(Bucket="decision-bucket")):
+            with self.assertRaises(ClientError):
+                call()
+        (created,) = self.api_trail(source="s3", event="CreateBucket", principal="bob-none")
+        self.assertEqual(created["decision"], {
+            "effect": "ImplicitDeny", "reason": "no statement allows s3:CreateBucket",
+            "policyType": "identity-based", "considered": ["identity policy p of user bob-none"]})
+        (enc,) = self.api_trail(source="s3", event="GetBucketEncryption", principal="bob-none")
+        self.assertEqual((enc["decision"]["policy"], enc["decision"]["sid"], enc["decision"]["statement"]),
+                         ("bucket policy of decision-bucket", "NoEncryptionReads", no_reads))
+
+        with self.assertRaises(ClientError):
+            self.inst.client("iam", **creds).create_user(UserName="not-by-bob")
+        (iam_item,) = self.api_trail(source="iam", event="CreateUser", principal="bob-none")
+        self.assertEqual(iam_item["decision"]["reason"], "no statement allows iam:CreateUser")
+
+
 class TrailCommandTest(InstanceTestCase):
 
     def test_s3lab_trail_prints_the_latest_records(self):

@@ -5,8 +5,8 @@
 // Live mode (on the first page only) polls every 2 s for records committed after the newest row id
 // seen (`after_id` = the last answer's maxId) and puts them on top. Selecting a row (click, Enter or
 // Space) shows the full record JSON; a failed call shows its errorCode and errorMessage first, what the
-// message says decided (explicit deny or no Allow, in which kind of policy), and the deciding statement
-// when the trail stores one (API member `decision`).
+// message says decided (explicit deny or no Allow, in which kind of policy), and what the policy engine
+// says decided (API member `decision`: the Deny statement, or why nothing allowed).
 import { getJson, h, setStatus, fmtTime, readQuery, writeQuery, poll } from './common.js';
 
 const PAGE = 100;
@@ -150,6 +150,24 @@ function readDenial(message) {
   return null;
 }
 
+// The trail's `decision` (what the policy engine says decided, web/README.md): its reason, then the Deny
+// statement as written (explicit deny) or the policies that were evaluated (implicit deny).
+function decisionItems(d) {
+  if (typeof d !== 'object') {
+    return [h('dt', {}, 'Deciding statement'), h('dd', {}, h('pre', { dataset: { field: 'decision' } }, String(d)))];
+  }
+  const items = [h('dt', {}, 'Deciding statement'), h('dd', { dataset: { field: 'decision' } }, d.reason ?? '')];
+  if (d.statement) {
+    items.push(h('dt', {}, 'Statement'),
+      h('dd', {}, h('pre', { dataset: { field: 'statement' } }, JSON.stringify(d.statement, null, 2))));
+  }
+  if (d.considered) {
+    items.push(h('dt', {}, 'Policies evaluated'), h('dd', { dataset: { field: 'considered' } },
+      d.considered.length ? h('ul', {}, d.considered.map((p) => h('li', {}, p))) : 'none'));
+  }
+  return items;
+}
+
 function denialBlock(r) {
   if (!r.errorCode) return null;
   const items = [h('dt', {}, 'Error code'), h('dd', { class: 'mono', dataset: { field: 'errorCode' } }, r.errorCode),
@@ -159,10 +177,7 @@ function denialBlock(r) {
     items.push(h('dt', {}, 'Decided by'),
       h('dd', { dataset: { field: 'decidedBy' } }, `${denial.effect} — ${denial.policy}${denial.action ? ` (action ${denial.action})` : ''}`));
   }
-  if (r.decision) {
-    const text = typeof r.decision === 'string' ? r.decision : JSON.stringify(r.decision, null, 2);
-    items.push(h('dt', {}, 'Deciding statement'), h('dd', {}, h('pre', { dataset: { field: 'decision' } }, text)));
-  }
+  if (r.decision) items.push(...decisionItems(r.decision));
   return h('div', { class: 'denial', role: 'note', 'aria-label': 'Why the call failed' }, h('dl', {}, items));
 }
 
