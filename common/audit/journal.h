@@ -3,10 +3,12 @@
 // JournalWriter: a process's own journal, <data>/trail/<program>-<pid>-<start millis>-<seq>.jsonl. One
 // record is one line, written with ONE write() of the whole line on an O_APPEND descriptor before the
 // request is answered: the line is in the page cache when write() returns, so it survives kill -9 of the
-// process (not a power loss, as everywhere in s3lab). The writer holds flock(LOCK_EX) on its journal for
-// as long as it may write to it: that is how importers tell a live journal from one whose writer is gone
-// (exited, crashed, or rotated to a new file). A new journal is created under a ".tmp" name, locked, then
-// renamed, so no importer ever sees an unlocked journal that is still going to be written.
+// process (not a power loss, as everywhere in s3lab). The copies of one event delivered to several
+// accounts are written together, all their lines in that one write(). The writer holds flock(LOCK_EX)
+// on its journal for as long as it may write to it: that is how importers tell a live journal from one
+// whose writer is gone (exited, crashed, or rotated to a new file). A new journal is created under a
+// ".tmp" name, locked, then renamed, so no importer ever sees an unlocked journal that is still going to
+// be written.
 //
 // Line format: the row's index columns as a JSON array, a tab, the CloudTrail record as JSON, "\n". The
 // array's 14th element, the `decision` column (record.h DecisionText), is present only for denials.
@@ -85,7 +87,8 @@ class JournalWriter {
   JournalWriter(const JournalWriter&) = delete;
   JournalWriter& operator=(const JournalWriter&) = delete;
 
-  // Appends one line with a single write(). Thread-safe. Ok means the line is in the page cache.
+  // Appends one line, or several complete lines (the copies of one event: Trail::AppendAll), with a
+  // single write(). Thread-safe. Ok means the lines are in the page cache.
   Status Append(const std::string& line);
   // Switches to a new journal file; the old one is closed (its lock released). Thread-safe.
   Status Rotate();

@@ -6,6 +6,7 @@
 
 #include "common/policy/policy.h"
 #include "common/util/clock.h"
+#include "common/util/strings.h"
 
 namespace common::audit {
 namespace {
@@ -91,6 +92,7 @@ OrderedJson BuildRecord(const Event& e) {
   r["eventType"] = e.event_type;
   r["managementEvent"] = e.management_event;
   r["recipientAccountId"] = e.recipient_account_id;
+  if (!e.shared_event_id.empty()) r["sharedEventID"] = e.shared_event_id;
   r["eventCategory"] = e.event_category;
   if (e.tls) {
     // NOTE: AWS also names tlsVersion and cipherSuite; the HTTP adapter does not expose the negotiated
@@ -98,6 +100,22 @@ OrderedJson BuildRecord(const Event& e) {
     r["tlsDetails"] = OrderedJson{{"clientProvidedHostHeader", e.tls_host}};
   }
   return r;
+}
+
+std::vector<Event> SharedCopies(Event event, const std::vector<std::string>& also) {
+  std::vector<Event> copies;
+  copies.reserve(1 + also.size());
+  if (!also.empty()) {
+    event.shared_event_id = common::util::NewFastUuid();
+    event.event_id.clear();
+  }
+  copies.push_back(std::move(event));
+  for (const std::string& account : also) {
+    Event copy = copies.front();
+    copy.recipient_account_id = account;
+    copies.push_back(std::move(copy));
+  }
+  return copies;
 }
 
 void AppendJsonString(std::string& out, std::string_view s) {
@@ -211,6 +229,7 @@ void AppendRecordText(std::string& out, const Event& e) {
   Member(out, "managementEvent");
   out += e.management_event ? "true" : "false";
   StringMember(out, "recipientAccountId", e.recipient_account_id);
+  if (!e.shared_event_id.empty()) StringMember(out, "sharedEventID", e.shared_event_id);
   StringMember(out, "eventCategory", e.event_category);
   if (e.tls) {
     Member(out, "tlsDetails");

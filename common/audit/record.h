@@ -4,7 +4,7 @@
 //   eventVersion "1.11", userIdentity, eventTime, eventSource, eventName, awsRegion, sourceIPAddress,
 //   userAgent, [errorCode, errorMessage], requestParameters, responseElements, [additionalEventData],
 //   requestID, eventID, readOnly, [resources], eventType, managementEvent, recipientAccountId,
-//   eventCategory, [tlsDetails]
+//   [sharedEventID], eventCategory, [tlsDetails]
 //
 // errorCode/errorMessage sit after userAgent, where AWS puts them in delivered records. Callers fill
 // requestParameters/responseElements themselves and must never put plaintext, key material, ciphertext
@@ -12,6 +12,11 @@
 // userIdentity: IAMUser {type, principalId, arn, accountId, accessKeyId, userName} or Root {type,
 // principalId = account, arn, accountId, accessKeyId}, plus invokedBy when an AWS service made the call
 // for the principal (S3 SSE-KMS: "s3.amazonaws.com", with sourceIPAddress/userAgent "s3.amazonaws.com").
+// One call delivered to several accounts (a KMS call on another account's key reaches the caller's and the
+// key owner's trails) is one record per account: the same content except eventID (each its own),
+// recipientAccountId (the receiving account) and sharedEventID (one GUID shared by the copies; absent when
+// a single account receives the event), as AWS's "CloudTrail record contents" page describes. SharedCopies
+// makes the copies; Trail::AppendAll writes them together.
 #pragma once
 
 #include <cstdint>
@@ -57,6 +62,7 @@ struct Event {
   std::string event_type = "AwsApiCall";
   bool management_event = true;
   std::string recipient_account_id;  // the account whose trail holds the record
+  std::string shared_event_id;  // the same in every copy of an event delivered to several accounts, else ""
   std::string event_category = "Management";
   bool tls = false;  // tlsDetails only for requests that came over HTTPS
   std::string tls_host;  // clientProvidedHostHeader
@@ -70,6 +76,12 @@ OrderedJson UserIdentity(const common::identity::Principal& principal, const std
 
 // The full record. The event's event_id must be set (the trail does it).
 OrderedJson BuildRecord(const Event& event);
+
+// The copies of one event for the accounts that receive it: `event` as given (its recipient_account_id)
+// followed by one copy per account in `also` (recipient_account_id = that account). With `also` empty,
+// just `event`; otherwise every copy gets the same new sharedEventID and an empty event_id (the trail
+// gives each its own). `also` must not repeat an account or name the event's own recipient.
+std::vector<Event> SharedCopies(Event event, const std::vector<std::string>& also);
 
 // BuildRecord(event).dump() (compact, invalid UTF-8 replaced), byte for byte, written straight into a
 // string without building the JSON tree: the form the trail stores, on the KMS hot path.

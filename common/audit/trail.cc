@@ -120,30 +120,38 @@ Trail::~Trail() {
   importer_->Checkpoint();
 }
 
-Status Trail::Append(Event event) {
-  if (event.event_id.empty()) event.event_id = common::util::NewFastUuid();
-  std::string resource_types = "|", resource_names = "|";
-  for (const auto& r : event.resources) {
-    resource_types += r.type + "|";
-    resource_names += r.arn + "|";
+Status Trail::Append(Event event) { return AppendLines(std::span<Event>(&event, 1)); }
+
+Status Trail::AppendAll(std::vector<Event> events) { return AppendLines(events); }
+
+Status Trail::AppendLines(std::span<Event> events) {
+  // One buffer per thread, reused: the lines cost no allocation once it has grown.
+  thread_local std::string lines;
+  lines.clear();
+  for (Event& event : events) {
+    if (event.event_id.empty()) event.event_id = common::util::NewFastUuid();
+    std::string resource_types = "|", resource_names = "|";
+    for (const auto& r : event.resources) {
+      resource_types += r.type + "|";
+      resource_names += r.arn + "|";
+    }
+    const common::identity::Principal& p = event.principal;
+    AppendJournalColumns(
+        lines, {event.event_id, event.event_time_millis, event.recipient_account_id, event.event_source,
+                event.event_name,
+                // LookupUsername() without the copy
+                p.type == common::identity::PrincipalType::kRoot ? std::string_view("root")
+                                                                 : std::string_view(p.user_name),
+                p.access_key_id, event.read_only, event.management_event, event.region, event.error_code,
+                resource_types, resource_names, event.decision});
+    lines += '\t';
+    AppendRecordText(lines, event);
+    lines += '\n';
   }
-  const common::identity::Principal& p = event.principal;
-  // One buffer per thread, reused: the line costs no allocation once it has grown.
-  thread_local std::string line;
-  line.clear();
-  AppendJournalColumns(line, {event.event_id, event.event_time_millis, event.recipient_account_id,
-                              event.event_source, event.event_name,
-                              // LookupUsername() without the copy
-                              p.type == common::identity::PrincipalType::kRoot ? std::string_view("root")
-                                                                               : std::string_view(p.user_name),
-                              p.access_key_id, event.read_only, event.management_event, event.region,
-                              event.error_code, resource_types, resource_names, event.decision});
-  line += '\t';
-  AppendRecordText(line, event);
-  line += '\n';
-  S3LAB_TRY(journal_->Append(line));
-  appended_.fetch_add(1, std::memory_order_relaxed);
-  if (line.capacity() > (64 << 10)) std::string().swap(line);  // one huge record: do not keep its buffer
+  if (lines.empty()) return Ok{};
+  S3LAB_TRY(journal_->Append(lines));
+  appended_.fetch_add(static_cast<int64_t>(events.size()), std::memory_order_relaxed);
+  if (lines.capacity() > (64 << 10)) std::string().swap(lines);  // one huge record: do not keep its buffer
   return Ok{};
 }
 

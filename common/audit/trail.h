@@ -31,6 +31,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -104,6 +105,9 @@ class Trail {
   // written there. Thread-safe. An error means the record is not stored (the caller should not answer
   // the request as a success).
   Status Append(Event event);
+  // Appends the records of several events (record.h SharedCopies: one call delivered to several
+  // accounts) with ONE journal write, so a crash keeps all of them or none. Same contract as Append.
+  Status AppendAll(std::vector<Event> events);
 
   // Imports every journal's pending lines into trail.db now (what readers do before reading).
   Status ImportPending();
@@ -117,6 +121,7 @@ class Trail {
   Trail(std::unique_ptr<JournalWriter> journal, std::unique_ptr<JournalImporter> importer,
         std::unique_ptr<SQLite::Database> reader);
   void ImportLoop();
+  Status AppendLines(std::span<Event> events);  // Append and AppendAll: one write() for all the lines
 
   std::unique_ptr<JournalWriter> journal_;
   std::unique_ptr<JournalImporter> importer_;

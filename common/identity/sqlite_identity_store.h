@@ -97,10 +97,11 @@ class SqliteIdentityStore final : public IdentityStore {
   std::optional<User> FindUserLocked(const std::string& account_id, const std::string& user_name);
   bool AccountExistsLocked(const std::string& account_id);
   int64_t NowMillisLocked();
-  // A write: CheckWritable, the lock, one IMMEDIATE transaction around f (exceptions become
-  // ServiceFailure), then the snapshot is republished.
+  // Every write goes through here: CheckWritable, the lock, one IMMEDIATE transaction around f, committed
+  // when f's Status/Result<T> is ok and rolled back otherwise (exceptions become ServiceFailure), then
+  // the snapshot is republished. Returns what f returned.
   template <class F>
-  Status WriteLocked(F&& f);
+  auto WriteLocked(F&& f) -> decltype(f());
 
   std::mutex db_mutex_;
   std::unique_ptr<SQLite::Database> db_;
@@ -113,19 +114,21 @@ class SqliteIdentityStore final : public IdentityStore {
 };
 
 template <class F>
-Status SqliteIdentityStore::WriteLocked(F&& f) {
+auto SqliteIdentityStore::WriteLocked(F&& f) -> decltype(f()) {
   S3LAB_TRY(CheckWritable());
   std::lock_guard lock(db_mutex_);
-  Status status = Ok{};
-  try {
-    SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    status = f();
-    if (status.ok()) txn.commit();
-  } catch (const std::exception& e) {
-    status = MakeError("ServiceFailure", std::string("iam.db: ") + e.what(), 500);
-  }
+  auto result = [&]() -> decltype(f()) {
+    try {
+      SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+      auto written = f();
+      if (written.ok()) txn.commit();
+      return written;
+    } catch (const std::exception& e) {
+      return MakeError("ServiceFailure", std::string("iam.db: ") + e.what(), 500);
+    }
+  }();
   RebuildLocked();
-  return status;
+  return result;
 }
 
 }  // namespace common::identity

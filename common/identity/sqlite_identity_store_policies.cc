@@ -52,10 +52,7 @@ Status SqliteIdentityStore::PutUserPolicy(const std::string& account_id, const s
                                           const std::string& policy_name, const std::string& document) {
   S3LAB_TRY(internal::ValidatePolicyName(policy_name));
   S3LAB_TRY(ValidateDocument(document));
-  S3LAB_TRY(CheckWritable());
-  std::lock_guard lock(db_mutex_);
-  auto status = Guard([&]() -> Status {
-    SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+  return WriteLocked([&]() -> Status {
     auto user = FindUserLocked(account_id, user_name);
     if (!user) return errors::NoSuchUser(user_name);
     SQLite::Statement put(*db_, "INSERT OR REPLACE INTO user_policies VALUES (?, ?, ?, ?)");
@@ -64,11 +61,8 @@ Status SqliteIdentityStore::PutUserPolicy(const std::string& account_id, const s
     put.bind(3, policy_name);
     put.bind(4, document);
     put.exec();
-    txn.commit();
     return Ok{};
   });
-  RebuildLocked();
-  return status;
 }
 
 Result<std::string> SqliteIdentityStore::GetUserPolicy(const std::string& account_id,
@@ -90,9 +84,7 @@ Result<std::string> SqliteIdentityStore::GetUserPolicy(const std::string& accoun
 
 Status SqliteIdentityStore::DeleteUserPolicy(const std::string& account_id, const std::string& user_name,
                                              const std::string& policy_name) {
-  S3LAB_TRY(CheckWritable());
-  std::lock_guard lock(db_mutex_);
-  auto status = Guard([&]() -> Status {
+  return WriteLocked([&]() -> Status {
     if (!FindUserLocked(account_id, user_name)) return errors::NoSuchUser(user_name);
     SQLite::Statement del(
         *db_, "DELETE FROM user_policies WHERE account_id = ? AND user_name = ? AND policy_name = ?");
@@ -102,8 +94,6 @@ Status SqliteIdentityStore::DeleteUserPolicy(const std::string& account_id, cons
     if (del.exec() == 0) return errors::NoSuchUserPolicy(user_name, policy_name);
     return Ok{};
   });
-  RebuildLocked();
-  return status;
 }
 
 Result<std::vector<std::string>> SqliteIdentityStore::ListUserPolicies(const std::string& account_id,
@@ -129,10 +119,7 @@ Result<ManagedPolicy> SqliteIdentityStore::CreatePolicy(const std::string& accou
   const std::string policy_path = path.empty() ? "/" : path;
   S3LAB_TRY(internal::ValidatePath(policy_path));
   S3LAB_TRY(ValidateDocument(document));
-  S3LAB_TRY(CheckWritable());
-  std::lock_guard lock(db_mutex_);
-  auto result = Guard([&]() -> Result<ManagedPolicy> {
-    SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+  return WriteLocked([&]() -> Result<ManagedPolicy> {
     if (!AccountExistsLocked(account_id)) return errors::NoSuchAccount(account_id);
     SQLite::Statement exists(*db_, "SELECT 1 FROM managed_policies WHERE account_id = ? AND name = ?");
     exists.bind(1, account_id);
@@ -155,11 +142,8 @@ Result<ManagedPolicy> SqliteIdentityStore::CreatePolicy(const std::string& accou
     ins.bind(6, document);
     ins.bind(7, p.create_millis);
     ins.exec();
-    txn.commit();
     return p;
   });
-  RebuildLocked();
-  return result;
 }
 
 Result<ManagedPolicy> SqliteIdentityStore::GetPolicy(const std::string& account_id,
@@ -189,10 +173,7 @@ std::vector<ManagedPolicy> SqliteIdentityStore::ListPolicies(const std::string& 
 }
 
 Status SqliteIdentityStore::DeletePolicy(const std::string& account_id, const std::string& policy_arn) {
-  S3LAB_TRY(CheckWritable());
-  std::lock_guard lock(db_mutex_);
-  auto status = Guard([&]() -> Status {
-    SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+  return WriteLocked([&]() -> Status {
     SQLite::Statement attached(*db_, "SELECT 1 FROM user_policy_attachments WHERE policy_arn = ?");
     attached.bind(1, policy_arn);
     if (attached.executeStep())
@@ -201,19 +182,13 @@ Status SqliteIdentityStore::DeletePolicy(const std::string& account_id, const st
     del.bind(1, policy_arn);
     del.bind(2, account_id);
     if (del.exec() == 0) return errors::NoSuchPolicy(policy_arn);
-    txn.commit();
     return Ok{};
   });
-  RebuildLocked();
-  return status;
 }
 
 Status SqliteIdentityStore::AttachUserPolicy(const std::string& account_id, const std::string& user_name,
                                              const std::string& policy_arn) {
-  S3LAB_TRY(CheckWritable());
-  std::lock_guard lock(db_mutex_);
-  auto status = Guard([&]() -> Status {
-    SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+  return WriteLocked([&]() -> Status {
     auto user = FindUserLocked(account_id, user_name);
     if (!user) return errors::NoSuchUser(user_name);
     if (!FindAwsManagedPolicy(policy_arn)) {
@@ -227,18 +202,13 @@ Status SqliteIdentityStore::AttachUserPolicy(const std::string& account_id, cons
     ins.bind(2, user->user_name);
     ins.bind(3, policy_arn);
     ins.exec();
-    txn.commit();
     return Ok{};
   });
-  RebuildLocked();
-  return status;
 }
 
 Status SqliteIdentityStore::DetachUserPolicy(const std::string& account_id, const std::string& user_name,
                                              const std::string& policy_arn) {
-  S3LAB_TRY(CheckWritable());
-  std::lock_guard lock(db_mutex_);
-  auto status = Guard([&]() -> Status {
+  return WriteLocked([&]() -> Status {
     if (!FindUserLocked(account_id, user_name)) return errors::NoSuchUser(user_name);
     SQLite::Statement del(*db_,
                           "DELETE FROM user_policy_attachments WHERE account_id = ? AND user_name = ? "
@@ -249,8 +219,6 @@ Status SqliteIdentityStore::DetachUserPolicy(const std::string& account_id, cons
     if (del.exec() == 0) return errors::PolicyNotAttached(policy_arn);
     return Ok{};
   });
-  RebuildLocked();
-  return status;
 }
 
 Result<std::vector<ManagedPolicy>> SqliteIdentityStore::ListAttachedUserPolicies(

@@ -1,6 +1,6 @@
 // SqliteIdentityStore: accounts, users, access keys, inline user policies, the clock offset.
-// Every write runs in a BEGIN IMMEDIATE transaction and republishes the snapshot before returning,
-// so this process reads its own writes at once.
+// Every write goes through WriteLocked (sqlite_identity_store.h): one BEGIN IMMEDIATE transaction, then
+// the snapshot is republished before returning, so this process reads its own writes at once.
 #include <mutex>
 
 #include "common/identity/sqlite_identity_store.h"
@@ -38,34 +38,25 @@ Result<Account> SqliteIdentityStore::EnsureAccount(const std::string& id, const 
   if (!IsValidAccountId(id))
     return errors::ValidationError(id, "accountId",
                                    "Member must satisfy regular expression pattern: \\d{12}");
-  S3LAB_TRY(CheckWritable());
-  {
-    std::lock_guard lock(db_mutex_);
-    auto status = Guard([&]() -> Status {
-      SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-      if (!AccountExistsLocked(id)) {
-        const int64_t now = NowMillisLocked();
-        SQLite::Statement ins(*db_,
-                              "INSERT INTO accounts(id, name, canonical_user_id, create_millis) "
-                              "VALUES (?, ?, ?, ?)");
-        ins.bind(1, id);
-        ins.bind(2, name);
-        ins.bind(3, NewCanonicalUserId());
-        ins.bind(4, now);
-        ins.exec();
-        SQLite::Statement key(*db_, "INSERT INTO access_keys VALUES (?, ?, ?, '', 'Active', ?)");
-        key.bind(1, NewAccessKeyId());
-        key.bind(2, NewSecretAccessKey());
-        key.bind(3, id);
-        key.bind(4, now);
-        key.exec();
-      }
-      txn.commit();
-      return Ok{};
-    });
-    RebuildLocked();
-    S3LAB_TRY(status);
-  }
+  S3LAB_TRY(WriteLocked([&]() -> Status {
+    if (AccountExistsLocked(id)) return Ok{};
+    const int64_t now = NowMillisLocked();
+    SQLite::Statement ins(*db_,
+                          "INSERT INTO accounts(id, name, canonical_user_id, create_millis) "
+                          "VALUES (?, ?, ?, ?)");
+    ins.bind(1, id);
+    ins.bind(2, name);
+    ins.bind(3, NewCanonicalUserId());
+    ins.bind(4, now);
+    ins.exec();
+    SQLite::Statement key(*db_, "INSERT INTO access_keys VALUES (?, ?, ?, '', 'Active', ?)");
+    key.bind(1, NewAccessKeyId());
+    key.bind(2, NewSecretAccessKey());
+    key.bind(3, id);
+    key.bind(4, now);
+    key.exec();
+    return Ok{};
+  }));
   auto account = GetAccount(id);
   if (!account) return errors::NoSuchAccount(id);
   return *account;
@@ -76,10 +67,7 @@ Result<User> SqliteIdentityStore::CreateUser(const std::string& account_id, cons
   S3LAB_TRY(internal::ValidateUserName(user_name));
   const std::string user_path = path.empty() ? "/" : path;
   S3LAB_TRY(internal::ValidatePath(user_path));
-  S3LAB_TRY(CheckWritable());
-  std::lock_guard lock(db_mutex_);
-  auto result = Guard([&]() -> Result<User> {
-    SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+  return WriteLocked([&]() -> Result<User> {
     if (!AccountExistsLocked(account_id)) return errors::NoSuchAccount(account_id);
     if (FindUserLocked(account_id, user_name)) return errors::UserAlreadyExists(user_name);
     User u;
@@ -96,11 +84,8 @@ Result<User> SqliteIdentityStore::CreateUser(const std::string& account_id, cons
     ins.bind(4, user_path);
     ins.bind(5, u.create_millis);
     ins.exec();
-    txn.commit();
     return u;
   });
-  RebuildLocked();
-  return result;
 }
 
 Result<User> SqliteIdentityStore::GetUser(const std::string& account_id, const std::string& user_name) {
@@ -137,10 +122,7 @@ std::vector<User> SqliteIdentityStore::ListUsers(const std::string& account_id) 
 }
 
 Status SqliteIdentityStore::DeleteUser(const std::string& account_id, const std::string& user_name) {
-  S3LAB_TRY(CheckWritable());
-  std::lock_guard lock(db_mutex_);
-  auto status = Guard([&]() -> Status {
-    SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+  return WriteLocked([&]() -> Status {
     if (!FindUserLocked(account_id, user_name)) return errors::NoSuchUser(user_name);
     auto count = [&](const char* table) {
       SQLite::Statement q(
@@ -157,20 +139,14 @@ Status SqliteIdentityStore::DeleteUser(const std::string& account_id, const std:
     del.bind(1, account_id);
     del.bind(2, user_name);
     del.exec();
-    txn.commit();
     return Ok{};
   });
-  RebuildLocked();
-  return status;
 }
 
 // user_name "" = the account's root user (root keys count against the same quota of 2).
 Result<AccessKey> SqliteIdentityStore::CreateAccessKey(const std::string& account_id,
                                                        const std::string& user_name) {
-  S3LAB_TRY(CheckWritable());
-  std::lock_guard lock(db_mutex_);
-  auto result = Guard([&]() -> Result<AccessKey> {
-    SQLite::Transaction txn(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+  return WriteLocked([&]() -> Result<AccessKey> {
     if (!AccountExistsLocked(account_id)) return errors::NoSuchAccount(account_id);
     AccessKey key;
     key.account_id = account_id;
@@ -195,11 +171,8 @@ Result<AccessKey> SqliteIdentityStore::CreateAccessKey(const std::string& accoun
     ins.bind(4, key.user_name);
     ins.bind(5, key.create_millis);
     ins.exec();
-    txn.commit();
     return key;
   });
-  RebuildLocked();
-  return result;
 }
 
 std::vector<AccessKey> SqliteIdentityStore::ListAccessKeys(const std::string& account_id,
@@ -225,9 +198,7 @@ std::vector<AccessKey> SqliteIdentityStore::ListAccessKeys(const std::string& ac
 
 Status SqliteIdentityStore::DeleteAccessKey(const std::string& account_id, const std::string& user_name,
                                             const std::string& access_key_id) {
-  S3LAB_TRY(CheckWritable());
-  std::lock_guard lock(db_mutex_);
-  auto status = Guard([&]() -> Status {
+  return WriteLocked([&]() -> Status {
     SQLite::Statement del(
         *db_, "DELETE FROM access_keys WHERE access_key_id = ? AND account_id = ? AND user_name = ?");
     del.bind(1, access_key_id);
@@ -236,8 +207,6 @@ Status SqliteIdentityStore::DeleteAccessKey(const std::string& account_id, const
     if (del.exec() == 0) return errors::NoSuchAccessKey(access_key_id);
     return Ok{};
   });
-  RebuildLocked();
-  return status;
 }
 
 Status SqliteIdentityStore::UpdateAccessKey(const std::string& account_id, const std::string& user_name,
@@ -245,9 +214,7 @@ Status SqliteIdentityStore::UpdateAccessKey(const std::string& account_id, const
   if (status != "Active" && status != "Inactive")
     return errors::ValidationError(status, "status",
                                    "Member must satisfy enum value set: [Active, Inactive]");
-  S3LAB_TRY(CheckWritable());
-  std::lock_guard lock(db_mutex_);
-  auto result = Guard([&]() -> Status {
+  return WriteLocked([&]() -> Status {
     SQLite::Statement upd(*db_,
                           "UPDATE access_keys SET status = ? WHERE access_key_id = ? AND account_id = ? "
                           "AND user_name = ?");
@@ -258,21 +225,15 @@ Status SqliteIdentityStore::UpdateAccessKey(const std::string& account_id, const
     if (upd.exec() == 0) return errors::NoSuchAccessKey(access_key_id);
     return Ok{};
   });
-  RebuildLocked();
-  return result;
 }
 
 Status SqliteIdentityStore::SetClockOffsetMillis(int64_t offset) {
-  S3LAB_TRY(CheckWritable());
-  std::lock_guard lock(db_mutex_);
-  auto status = Guard([&]() -> Status {
+  return WriteLocked([&]() -> Status {
     SQLite::Statement upd(*db_, "UPDATE settings SET clock_offset_ms = ? WHERE id = 1");
     upd.bind(1, offset);
     upd.exec();
     return Ok{};
   });
-  RebuildLocked();
-  return status;
 }
 
 }  // namespace common::identity

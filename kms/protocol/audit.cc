@@ -1,6 +1,7 @@
 // The CloudTrail record of a KMS call (see audit.h).
 #include "kms/protocol/audit.h"
 
+#include <algorithm>
 #include <string_view>
 
 #include "common/util/strings.h"
@@ -60,6 +61,19 @@ std::string ScopeRegion(const common::http::Request& request) {
 }  // namespace
 
 bool HasRecord(const CallFacts& facts) { return facts.op != nullptr && !facts.ctx.principal.anonymous(); }
+
+std::vector<std::string> KeyOwnerRecipients(const CallFacts& facts,
+                                            const common::Result<nlohmann::json>& result) {
+  std::vector<std::string> owners;
+  if (!result.ok() && result.error().code == "AccessDeniedException") return owners;
+  const std::string& caller = facts.ctx.principal.account_id;
+  for (const auto& key : facts.ctx.audit_keys) {
+    if (key->account_id == caller) continue;
+    if (std::find(owners.begin(), owners.end(), key->account_id) == owners.end())
+      owners.push_back(key->account_id);
+  }
+  return owners;
+}
 
 common::audit::Event MakeKmsEvent(const CallFacts& facts, const common::http::Request& request,
                                   const common::Result<nlohmann::json>& result, int64_t now_millis) {

@@ -14,12 +14,19 @@
 //                      invokedBy "s3.amazonaws.com" and sourceIPAddress/userAgent "s3.amazonaws.com".
 // Beside the record (Event::decision, never inside it): for an AccessDeniedException, the deciding
 // statement or the implicit deny that the authorize stage noted in ctx.decision.
-// NOTE: AWS also delivers a cross-account call's record to the key owner's account (sharedEventID);
-// s3lab records it in the caller's account only.
+// A call on a key of another account (the key policy lets the caller's account use it; also S3 SSE-KMS
+// for a user of another account) is delivered to the caller's account and to the key owner's: two
+// records, the owner's with recipientAccountId = the owner and the same userIdentity (the caller, with
+// the caller's accountId) and resources, both with one sharedEventID and each with its own eventID.
+// A cross-account call refused with AccessDeniedException is recorded in the caller's account only, as
+// the KMS developer guide ("Logging AWS KMS API calls with AWS CloudTrail") says. NOTE: other failures
+// (ThrottlingException, DisabledException, ...) on a resolved key of another account are delivered to
+// both accounts; AWS documents no exception for them (unverified).
 #pragma once
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "common/audit/record.h"
 #include "common/error.h"
@@ -42,5 +49,10 @@ common::audit::Event MakeKmsEvent(const CallFacts& facts, const common::http::Re
 
 // True when the call has a record: its caller and its operation are known.
 bool HasRecord(const CallFacts& facts);
+
+// The accounts that receive the record besides the caller's: the owners of the keys the call resolved
+// that are not the caller's account, each once; none after an AccessDeniedException. Usually empty.
+std::vector<std::string> KeyOwnerRecipients(const CallFacts& facts,
+                                            const common::Result<nlohmann::json>& result);
 
 }  // namespace kms::protocol

@@ -81,8 +81,12 @@ Reply Pipeline::Handle(const common::http::Request& request, const std::string& 
       if (common::util::StartsWith(target, kTargetPrefix)) facts.op = FindOperation(target.substr(kTargetPrefix.size()));
     }
     if (HasRecord(facts)) {
-      // The reply waits until the record is in the journal: no answered call without its record.
-      auto stored = trail_->Append(MakeKmsEvent(facts, request, result, clock_->NowMillis()));
+      // The reply waits until the record is in the journal: no answered call without its record. A call
+      // on another account's key has a copy for the key owner too, written in the same journal write.
+      common::audit::Event event = MakeKmsEvent(facts, request, result, clock_->NowMillis());
+      std::vector<std::string> owners = KeyOwnerRecipients(facts, result);
+      auto stored = owners.empty() ? trail_->Append(std::move(event))
+                                   : trail_->AppendAll(common::audit::SharedCopies(std::move(event), owners));
       if (!stored.ok()) return ErrorReply(errors::Internal("the audit trail is unavailable"), request_id);
     }
   }

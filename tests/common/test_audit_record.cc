@@ -152,6 +152,45 @@ TEST_CASE("RecordText writes exactly what BuildRecord dumps, for every record sh
   e.principal.type = PrincipalType::kService;
   e.invoked_by.clear();
   same(e);
+  e.shared_event_id = "0b5e3b9c-1c1e-4e4e-9a0a-3f0c3d1f2e11";
+  same(e);
+}
+
+TEST_CASE("An event delivered to two accounts is two records with one sharedEventID") {
+  Event caller = GenerateDataKeyEvent();  // alice of 111122223333 on a key of 444455556666
+  caller.resources = {{"444455556666", "AWS::KMS::Key", "arn:aws:kms:us-east-1:444455556666:key/k1"}};
+  auto copies = common::audit::SharedCopies(caller, {"444455556666"});
+  REQUIRE(copies.size() == 2);
+  CHECK(copies[0].recipient_account_id == "111122223333");
+  CHECK(copies[1].recipient_account_id == "444455556666");
+  CHECK(copies[0].shared_event_id.size() == 36);
+  CHECK(copies[0].shared_event_id == copies[1].shared_event_id);
+  CHECK(copies[0].event_id.empty());  // the trail gives each copy its own eventID
+  CHECK(copies[1].event_id.empty());
+  copies[0].event_id = "a9dea4f9-8395-46c0-942c-f509c02c2b71";
+  copies[1].event_id = "c3f1a2b4-0d1e-4f5a-8b6c-7d8e9f0a1b2c";
+  OrderedJson owner = BuildRecord(copies[1]);
+  CHECK(Keys(owner) == std::vector<std::string>{"eventVersion", "userIdentity", "eventTime", "eventSource",
+                                                "eventName", "awsRegion", "sourceIPAddress", "userAgent",
+                                                "requestParameters", "responseElements", "requestID", "eventID",
+                                                "readOnly", "resources", "eventType", "managementEvent",
+                                                "recipientAccountId", "sharedEventID", "eventCategory"});
+  CHECK(owner["recipientAccountId"] == "444455556666");
+  CHECK(owner["userIdentity"]["accountId"] == "111122223333");  // the caller, as in the caller's copy
+  OrderedJson mine = BuildRecord(copies[0]);
+  CHECK(mine["sharedEventID"] == owner["sharedEventID"]);
+  CHECK(mine["resources"] == owner["resources"]);
+  for (const char* member : {"eventID", "recipientAccountId"}) {
+    mine.erase(member);
+    owner.erase(member);
+  }
+  CHECK(mine == owner);  // nothing else differs
+
+  auto single = common::audit::SharedCopies(caller, {});
+  REQUIRE(single.size() == 1);
+  CHECK(single[0].shared_event_id.empty());
+  CHECK(single[0].event_id == caller.event_id);
+  CHECK_FALSE(BuildRecord(single[0]).contains("sharedEventID"));
 }
 
 TEST_CASE("A denial's decision is a JSON object beside the record, never a member of it") {

@@ -165,3 +165,29 @@ TEST_CASE("Lookups filter by one attribute, by account and by time, newest first
   CHECK(Names(*second) == std::vector<std::string>{"CreateKey"});
   CHECK_FALSE(second->next);
 }
+
+TEST_CASE("The copies of a cross-account event are appended together and each account looks up its own") {
+  TempDir dir;
+  auto opened = Trail::Open(dir.path + "/trail.db");
+  REQUIRE(opened.ok());
+  Trail& trail = **opened;
+  Event call = MakeEvent("Encrypt", 1000);  // alice of 111122223333 on a key of 444455556666
+  call.resources = {{"444455556666", "AWS::KMS::Key", "arn:aws:kms:us-east-1:444455556666:key/k"}};
+  REQUIRE(trail.AppendAll(SharedCopies(call, {"444455556666"})).ok());
+  CHECK(trail.stats().records == 2);
+  std::vector<nlohmann::json> records;
+  for (const char* account : {"111122223333", "444455556666"}) {
+    LookupQuery q;
+    q.account_id = account;
+    auto page = trail.Lookup(q);
+    REQUIRE(page.ok());
+    REQUIRE(page->events.size() == 1);
+    CHECK(page->events[0].username == "alice");
+    records.push_back(nlohmann::json::parse(page->events[0].record));
+    CHECK(records.back()["recipientAccountId"] == account);
+    CHECK(records.back()["eventID"] == page->events[0].event_id);
+  }
+  CHECK(records[0]["sharedEventID"] == records[1]["sharedEventID"]);
+  CHECK(records[0]["eventID"] != records[1]["eventID"]);
+  CHECK(records[1]["userIdentity"]["accountId"] == "111122223333");
+}

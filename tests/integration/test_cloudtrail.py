@@ -279,6 +279,119 @@ class SseKmsRecordTest(InstanceTestCase):
         self.assertEqual(gdk["requestParameters"]["keySpec"], "AES_256")
 
 
+class CrossAccountRecordTest(InstanceTestCase):
+    """A call on a key of another account is delivered to both trails (AWS CloudTrail user guide, "CloudTrail
+    record contents": sharedEventID, recipientAccountId; KMS developer guide, "Logging AWS KMS API calls with
+    AWS CloudTrail": cross-account calls denied access are logged in the caller's account only). Each account
+    reads its own copy with LookupEvents under its own credentials."""
+    OWNER = "444455556666"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        rc, out, err = cls.inst.s3lab("account", "add", cls.OWNER)
+        if rc != 0:
+            raise RuntimeError(f"s3lab account add failed ({rc}): {out}{err}")
+        ak, sk = cls.inst.root_credentials(cls.OWNER)
+        cls.owner = {"aws_access_key_id": ak, "aws_secret_access_key": sk}
+        cls.caller = make_user(cls.inst, "xacct-user", allow(["kms:Encrypt", "kms:GenerateDataKey"]),
+                               allow("s3:PutObject"))
+        owner_kms = cls.inst.client("kms", **cls.owner)
+        policy = {"Version": "2012-10-17", "Statement": [
+            {"Sid": "Owner", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{cls.OWNER}:root"},
+             "Action": "kms:*", "Resource": "*"},
+            {"Sid": "CallerUser", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:user/xacct-user"},
+             "Action": ["kms:Encrypt", "kms:GenerateDataKey"], "Resource": "*"}]}
+        for _ in range(50):  # the new account's root key reaches the KMS process's identity snapshot
+            try:
+                cls.key = owner_kms.create_key(Policy=json.dumps(policy))["KeyMetadata"]
+                break
+            except ClientError as e:
+                if e.response["Error"]["Code"] != "UnrecognizedClientException":
+                    raise
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("the new account's root key never reached the KMS process")
+
+    def copies(self, name, request_id):
+        """{account: (LookupEvents event, record)} of the records of one request, looked up in each account."""
+        found = {}
+        for account, creds in ((ACCOUNT, None), (self.OWNER, self.owner)):
+            mine = [(e, r) for e, r in lookup(self.inst, "EventName", name, creds=creds)
+                    if r["requestID"] == request_id]
+            self.assertLessEqual(len(mine), 1, mine)
+            if mine:
+                found[account] = mine[0]
+        return found
+
+    def assert_shared(self, found):
+        self.assertEqual(set(found), {ACCOUNT, self.OWNER})
+        (caller_event, caller_copy), (owner_event, owner_copy) = found[ACCOUNT], found[self.OWNER]
+        self.assertEqual((caller_copy["recipientAccountId"], owner_copy["recipientAccountId"]),
+                         (ACCOUNT, self.OWNER))
+        self.assertRegex(caller_copy["sharedEventID"], r"^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$")
+        self.assertEqual(owner_copy["sharedEventID"], caller_copy["sharedEventID"])
+        self.assertNotEqual(owner_copy["eventID"], caller_copy["eventID"])
+        self.assertEqual((caller_event["EventId"], owner_event["EventId"]),
+                         (caller_copy["eventID"], owner_copy["eventID"]))
+        self.assertEqual(list(owner_copy)[-3:], ["recipientAccountId", "sharedEventID", "eventCategory"])
+        # The owner sees the caller (userIdentity.accountId = the caller's account) and its own key.
+        self.assertEqual(owner_copy["userIdentity"], caller_copy["userIdentity"])
+        self.assertEqual(owner_copy["userIdentity"]["accountId"], ACCOUNT)
+        self.assertEqual(owner_copy["userIdentity"]["userName"], "xacct-user")
+        self.assertEqual(owner_copy["resources"], [{"accountId": self.OWNER, "type": "AWS::KMS::Key",
+                                                    "ARN": self.key["Arn"]}])
+        self.assertEqual(caller_copy["resources"], owner_copy["resources"])
+        self.assertEqual(owner_event["Username"], "xacct-user")
+        different = {"eventID", "recipientAccountId"}
+        self.assertEqual({k: v for k, v in owner_copy.items() if k not in different},
+                         {k: v for k, v in caller_copy.items() if k not in different})
+        return caller_copy, owner_copy
+
+    def test_encrypt_with_the_other_accounts_key_is_in_both_trails(self):
+        kms = self.inst.client("kms", **self.caller)
+        resp = kms.encrypt(KeyId=self.key["Arn"], Plaintext=b"cross-account")
+        _, owner_copy = self.assert_shared(self.copies("Encrypt", resp["ResponseMetadata"]["RequestId"]))
+        # The aws CLI under the owner's credentials finds the owner's copy by its event id.
+        rc, out, err = self.inst.aws("cloudtrail", "lookup-events", "--lookup-attributes",
+                                     f"AttributeKey=EventId,AttributeValue={owner_copy['eventID']}",
+                                     env=self.inst.env(access_key=self.owner["aws_access_key_id"],
+                                                       secret_key=self.owner["aws_secret_access_key"]))
+        self.assertEqual(rc, 0, err)
+        (event,) = json.loads(out)["Events"]
+        self.assertEqual(json.loads(event["CloudTrailEvent"])["recipientAccountId"], self.OWNER)
+
+    def test_same_account_call_has_one_record_without_shared_event_id(self):
+        kms = self.inst.client("kms")
+        own = kms.create_key()["KeyMetadata"]
+        resp = kms.encrypt(KeyId=own["Arn"], Plaintext=b"same account")
+        found = self.copies("Encrypt", resp["ResponseMetadata"]["RequestId"])
+        self.assertEqual(list(found), [ACCOUNT])
+        self.assertNotIn("sharedEventID", found[ACCOUNT][1])
+
+    def test_denied_cross_account_call_is_in_the_callers_trail_only(self):
+        kms = self.inst.client("kms", **self.caller)
+        blob = kms.encrypt(KeyId=self.key["Arn"], Plaintext=b"x")["CiphertextBlob"]
+        resp = self.assertCode(kms.decrypt, "AccessDeniedException", CiphertextBlob=blob)
+        found = self.copies("Decrypt", resp["ResponseMetadata"]["RequestId"])
+        self.assertEqual(list(found), [ACCOUNT])
+        self.assertEqual(found[ACCOUNT][1]["errorCode"], "AccessDeniedException")
+        self.assertNotIn("sharedEventID", found[ACCOUNT][1])
+
+    def test_s3_sse_kms_with_the_other_accounts_key_is_in_both_trails(self):
+        self.inst.client("s3").create_bucket(Bucket="xacct-trail")
+        s3 = self.inst.client("s3", https=True, **self.caller)
+        s3.put_object(Bucket="xacct-trail", Key="k", Body=b"data", ServerSideEncryption="aws:kms",
+                      SSEKMSKeyId=self.key["Arn"])
+        calls = [r for _, r in lookup(self.inst, "EventName", "GenerateDataKey")
+                 if r["userIdentity"].get("userName") == "xacct-user"]
+        self.assertEqual(len(calls), 1)
+        caller_copy, _ = self.assert_shared(self.copies("GenerateDataKey", calls[0]["requestID"]))
+        self.assertEqual(caller_copy["userIdentity"]["invokedBy"], "s3.amazonaws.com")
+        self.assertEqual(caller_copy["requestParameters"]["encryptionContext"],
+                         {"aws:s3:arn": "arn:aws:s3:::xacct-trail/k"})
+
+
 class KillNineTest(InstanceTestCase):
     """kill -9 of KMS under load: every answered request has its record (each record is appended to the
     process's journal before the reply and imported into trail.db by the next reader or start)."""

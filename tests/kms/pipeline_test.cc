@@ -148,5 +148,73 @@ TEST_CASE("A service caller acts for a principal with kms:ViaService") {
   CHECK(direct["__type"] == "AccessDeniedException");
 }
 
+TEST_CASE("A call on another account's key is recorded for the caller and for the key owner") {
+  PipelineFixture p;
+  auto trail = common::audit::Trail::Open(p.dir + "/trail.db");
+  REQUIRE(trail.ok());
+  protocol::Pipeline audited(p.f.service.get(), p.identity.get(), &p.f.clock, &p.f.quota, &p.callers,
+                             trail->get());
+  auto call = [&](const std::string& op, const json& body, const common::sigv4::Credentials& c) {
+    const std::string text = body.dump();
+    return json::parse(audited.Handle(p.Signed(op, text, c), text).body);
+  };
+  auto records = [&](const std::string& account, const std::string& event_name) {
+    common::audit::LookupQuery q;
+    q.account_id = account;
+    q.attribute = common::audit::Attribute::kEventName;
+    q.value = event_name;
+    auto page = (*trail)->Lookup(q);
+    REQUIRE(page.ok());
+    std::vector<json> out;
+    for (const auto& e : page->events) out.push_back(json::parse(e.record));
+    return out;
+  };
+  auto owner = p.identity->EnsureAccount("444455556666", "owner");
+  REQUIRE(owner.ok());
+  const common::sigv4::Credentials owner_root{owner->root_access_key_id, owner->root_secret_access_key, ""};
+  const json policy = {
+      {"Version", "2012-10-17"},
+      {"Statement", json::array({{{"Effect", "Allow"},
+                                  {"Principal", {{"AWS", "arn:aws:iam::444455556666:root"}}},
+                                  {"Action", "kms:*"},
+                                  {"Resource", "*"}},
+                                 {{"Effect", "Allow"},
+                                  {"Principal", {{"AWS", "arn:aws:iam::111122223333:root"}}},
+                                  {"Action", "kms:Encrypt"},
+                                  {"Resource", "*"}}})}};
+  const std::string arn =
+      call("CreateKey", {{"Policy", policy.dump()}}, owner_root)["KeyMetadata"]["Arn"].get<std::string>();
+
+  json blob = call("Encrypt", {{"KeyId", arn}, {"Plaintext", "aGk="}}, p.root);
+  REQUIRE(blob.contains("CiphertextBlob"));
+  auto mine = records("111122223333", "Encrypt");
+  auto theirs = records("444455556666", "Encrypt");
+  REQUIRE(mine.size() == 1);
+  REQUIRE(theirs.size() == 1);
+  CHECK(mine[0]["recipientAccountId"] == "111122223333");
+  CHECK(theirs[0]["recipientAccountId"] == "444455556666");
+  CHECK(theirs[0]["userIdentity"] == mine[0]["userIdentity"]);  // the caller, accountId 111122223333
+  CHECK(theirs[0]["resources"] == mine[0]["resources"]);
+  CHECK(theirs[0]["resources"][0]["ARN"] == arn);
+  CHECK(theirs[0]["requestID"] == mine[0]["requestID"]);
+  CHECK(mine[0]["sharedEventID"].is_string());
+  CHECK(theirs[0]["sharedEventID"] == mine[0]["sharedEventID"]);
+  CHECK(theirs[0]["eventID"] != mine[0]["eventID"]);
+
+  // Refused cross-account calls reach the caller's trail only (the key policy does not allow Decrypt).
+  json denied = call("Decrypt", {{"CiphertextBlob", blob["CiphertextBlob"]}}, p.root);
+  CHECK(denied["__type"] == "AccessDeniedException");
+  CHECK(records("111122223333", "Decrypt").size() == 1);
+  CHECK(records("444455556666", "Decrypt").empty());
+
+  // A call on the caller's own key: one record, no sharedEventID.
+  const std::string own = call("CreateKey", json::object(), p.root)["KeyMetadata"]["Arn"].get<std::string>();
+  call("Encrypt", {{"KeyId", own}, {"Plaintext", "aGk="}}, p.root);
+  mine = records("111122223333", "Encrypt");
+  REQUIRE(mine.size() == 2);
+  CHECK_FALSE(mine[0].contains("sharedEventID"));
+  CHECK(records("444455556666", "Encrypt").size() == 1);
+}
+
 }  // namespace
 }  // namespace kms

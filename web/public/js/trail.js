@@ -58,7 +58,8 @@ function apiUrl(filters, extra = {}) {
 
 function principalText(r) {
   if (r.username && r.identityType === 'IAMUser') return r.username;
-  if (r.identityType === 'Root') return `root (${r.recipientAccountId})`;
+  // The caller's account from its ARN: a key owner's copy of a cross-account call has another recipient.
+  if (r.identityType === 'Root') return `root (${(r.principalArn || '').split(':')[4] || r.recipientAccountId})`;
   return r.username || r.principalArn || r.accessKeyId || '';
 }
 
