@@ -5,7 +5,6 @@
 #include <filesystem>
 
 #include "common/http/server_setup.h"
-#include "common/util/encoding.h"
 #include "common/util/strings.h"
 #include "emulator/protocol/errors.h"
 
@@ -42,29 +41,32 @@ void Emit(const Response& r, httplib::Response& res) {
   if (r.stream_length == 0) res.set_header("Content-Length", "0");
 }
 
-// NOTE: httplib percent-decodes request header values (all but Location) before anyone sees them.
-// x-amz-copy-source is sent URL-encoded (botocore encodes every byte but A-Za-z0-9 - . _ ~ /, the same
-// set as SigV4's UriEncode without '/'), and SigV4 signs it encoded: encode it back that way so the
-// signature and the key match. Other header values with a literal "%XX" cannot be restored.
-common::http::Request ToPipelineRequest(const httplib::Request& req, bool tls) {
-  common::http::Request request = common::http::FromHttplib(req, tls);
-  for (const char* name : {"x-amz-copy-source"}) {
-    auto it = request.headers.find(name);
-    if (it == request.headers.end()) continue;
-    std::string value = it->second;
-    std::string suffix;
-    if (auto q = value.find("?versionId="); q != std::string::npos) {
-      suffix = value.substr(q);
-      value = value.substr(0, q);
-    }
-    it->second = common::util::UriEncode(value, /*encode_slash=*/false) + suffix;
-  }
-  return request;
+// S3's answer to a request whose header lines exceed 8 KiB (the connection loop sends it; the request
+// never reaches httplib or the pipeline).
+common::http::DirectResponse HeaderSectionTooLarge(size_t max_bytes) {
+  std::string request_id = common::util::NewRequestId();
+  std::string host_id = common::util::NewHostId();
+  common::http::DirectResponse r;
+  auto e = errors::RequestHeaderSectionTooLarge(static_cast<int64_t>(max_bytes));
+  r.status = e.http_status;
+  r.headers = {{"Content-Type", "application/xml"},
+               {"x-amz-request-id", request_id},
+               {"x-amz-id-2", host_id},
+               {"Server", "AmazonS3"}};
+  r.body = errors::RenderXml(e, request_id, host_id);
+  return r;
 }
 
-// Errors httplib produces itself, before routing (oversized header line, URI too long, malformed Range,
-// body too large): they arrive with an empty body, which gets AWS's XML envelope here. Bodies s3lab
-// rendered are never touched, and HEAD answers stay bodiless.
+common::http::LoopOptions S3LoopOptions() {
+  common::http::LoopOptions options;
+  options.header_section_too_large = [max = options.max_header_bytes] { return HeaderSectionTooLarge(max); };
+  return options;
+}
+
+// Errors httplib produces itself, before routing (malformed request line, URI too long, malformed
+// Range, body too large): they arrive with an empty body, which gets AWS's XML envelope here. Bodies
+// s3lab rendered are never touched, and HEAD answers stay bodiless. (Oversized headers never get here:
+// the connection loop answers RequestHeaderSectionTooLarge.)
 // NOTE: the codes for 400/414 are s3lab's choice (AWS's front end answers these itself).
 httplib::Server::HandlerResponse FillEmptyError(const httplib::Request& req, httplib::Response& res) {
   if (!res.body.empty() || req.method == "HEAD" || res.status < 400)
@@ -114,7 +116,7 @@ void Server::Register(S& server, bool tls) {
   auto with_body = [this, tls](const httplib::Request& req, httplib::Response& res,
                                const httplib::ContentReader& reader) {
     const_cast<httplib::Request&>(req).ranges.clear();
-    common::http::Request request = ToPipelineRequest(req, tls);
+    common::http::Request request = common::http::FromHttplib(req, tls);
     bool used = false;
     bool failed = false;
     RawSource source = [&](const std::function<bool(const char*, size_t)>& receive) {
@@ -144,7 +146,7 @@ void Server::Register(S& server, bool tls) {
   };
   auto without_body = [this, tls](const httplib::Request& req, httplib::Response& res) {
     const_cast<httplib::Request&>(req).ranges.clear();
-    common::http::Request request = ToPipelineRequest(req, tls);
+    common::http::Request request = common::http::FromHttplib(req, tls);
     PipelineResult result = pipeline_->Handle(request, StringSource(""));
     Emit(result.response, res);
   };
@@ -173,8 +175,9 @@ void Server::RegisterConsole(httplib::Server& server, const ListenOptions& optio
 
 common::Status Server::Start(const ListenOptions& options) {
   common::http::ServerOptions server_options;
-  http_ = std::make_unique<httplib::Server>();
+  http_ = std::make_unique<common::http::HttpServer>();
   common::http::Configure(*http_, server_options);
+  http_->set_loop_options(S3LoopOptions());
   http_->set_error_handler(httplib::Server::HandlerWithResponse(FillEmptyError));
   Register(*http_, false);
   auto bind_error = [&](int port) {
@@ -191,17 +194,18 @@ common::Status Server::Start(const ListenOptions& options) {
     http_port_ = options.port;
   }
   if (options.tls_port > 0) {
-    https_ = std::make_unique<httplib::SSLServer>(options.cert_file.c_str(), options.key_file.c_str());
+    https_ = std::make_unique<common::http::HttpsServer>(options.cert_file.c_str(), options.key_file.c_str());
     if (!https_->is_valid())
       return common::MakeError("TlsFailed", "cannot load " + options.cert_file + " / " + options.key_file,
                                500);
     common::http::Configure(*https_, server_options);
+    https_->set_loop_options(S3LoopOptions());
     https_->set_error_handler(httplib::Server::HandlerWithResponse(FillEmptyError));
     Register(*https_, true);
     if (!https_->bind_to_port(options.bind, options.tls_port)) return bind_error(options.tls_port);
   }
   if (options.console_port > 0) {
-    console_ = std::make_unique<httplib::Server>();
+    console_ = std::make_unique<common::http::HttpServer>();
     RegisterConsole(*console_, options);
     // The console is for this machine only (it has no authentication): loopback even with --bind 0.0.0.0.
     const std::string console_bind =

@@ -1,5 +1,7 @@
-// The S3 process's listeners: HTTP and HTTPS (httplib::Server / SSLServer, one shared Pipeline) and the
-// console (static files of web/). httplib is configured by common::http::Configure (TOOLCHAIN-NOTES §2):
+// The S3 process's listeners: HTTP and HTTPS (httplib::Server / SSLServer run through s3lab's
+// connection loop, common/http/connection.h: header values as sent, RequestHeaderSectionTooLarge above
+// 8 KiB of headers, prompt stop; one shared Pipeline) and the console (static files of web/). httplib is
+// configured by common::http::Configure (TOOLCHAIN-NOTES §2):
 // catch-all routes per method feed the pipeline; PUT/POST/DELETE bodies stream through the
 // ContentReader; GET bodies stream through a content provider; HEAD uses set_content_provider's length
 // so Content-Length is right without a body. httplib's own Range slicing is switched off (req.ranges
@@ -15,6 +17,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/http/connection.h"
 #include "emulator/protocol/pipeline.h"
 
 namespace emulator {
@@ -49,9 +52,9 @@ class Server {
   void RegisterConsole(httplib::Server& server, const ListenOptions& options);
 
   Pipeline* pipeline_;
-  std::unique_ptr<httplib::Server> http_;
-  std::unique_ptr<httplib::SSLServer> https_;
-  std::unique_ptr<httplib::Server> console_;
+  std::unique_ptr<common::http::HttpServer> http_;
+  std::unique_ptr<common::http::HttpsServer> https_;
+  std::unique_ptr<common::http::HttpServer> console_;
   std::vector<std::thread> threads_;
   int http_port_ = 0;
 };

@@ -1,7 +1,9 @@
 // The KMS listeners: one httplib::Server (HTTP) and one httplib::SSLServer (HTTPS, tls/server.pem +
-// server.key), both configured by common::http::Configure (nodelay, pool, keep-alive, backlog) and both
-// feeding the one Pipeline. Every method and path reaches the pipeline (KMS is POST / only; anything
-// else is answered as an unknown operation).
+// server.key), both configured by common::http::Configure (nodelay, pool, keep-alive, backlog), both run
+// through s3lab's connection loop (common/http/connection.h: header values as sent, a JSON error above
+// 8 KiB of headers, a stop that does not wait for idle keep-alive clients such as the S3 process) and
+// both feeding the one Pipeline. Every method and path reaches the pipeline (KMS is POST / only;
+// anything else is answered as an unknown operation).
 #pragma once
 
 #include <httplib.h>
@@ -12,6 +14,7 @@
 #include <thread>
 
 #include "common/error.h"
+#include "common/http/connection.h"
 #include "kms/protocol/pipeline.h"
 
 namespace kms {
@@ -45,8 +48,8 @@ class KmsServer {
   void Install(httplib::Server& server, bool tls, const std::function<std::string()>& quota_stats = {});
 
   const protocol::Pipeline* pipeline_;
-  std::unique_ptr<httplib::Server> http_;
-  std::unique_ptr<httplib::SSLServer> https_;
+  std::unique_ptr<common::http::HttpServer> http_;
+  std::unique_ptr<common::http::HttpsServer> https_;
   int port_ = 0;
   int tls_port_ = 0;
 };

@@ -9,7 +9,10 @@
 
 #include <atomic>
 #include <memory>
+#include <utility>
+#include <vector>
 
+#include "common/http/raw_head.h"
 #include "common/util/strings.h"
 
 namespace common::http {
@@ -75,6 +78,18 @@ Request FromHttplib(const httplib::Request& req, bool tls) {
   size_t q = out.target.find('?');
   out.raw_path = out.target.substr(0, q);
   out.raw_query = q == std::string::npos ? "" : out.target.substr(q + 1);
+  out.remote_addr = req.remote_addr;
+  out.local_port = req.local_port;
+  out.tls = tls;
+  // The bytes as sent (connection.h), when this request came through s3lab's connection loop.
+  if (auto head = CurrentRawHead()) {
+    std::vector<std::pair<std::string, std::string>> raw;
+    if (ParseRawHead(*head, &raw) == req.target) {
+      for (auto& [name, value] : raw) out.headers.emplace(util::ToLower(name), std::move(value));
+      return out;
+    }
+  }
+  // Otherwise httplib's view: values percent-decoded, the renamed headers restored.
   for (const auto& [name, value] : req.headers) {
     std::string lower = util::ToLower(name);
     if (IsInjected(lower)) continue;
@@ -84,9 +99,6 @@ Request FromHttplib(const httplib::Request& req, bool tls) {
       lower = "content-type";
     out.headers.emplace(std::move(lower), value);
   }
-  out.remote_addr = req.remote_addr;
-  out.local_port = req.local_port;
-  out.tls = tls;
   return out;
 }
 

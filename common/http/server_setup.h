@@ -4,6 +4,9 @@
 // aws-chunked/gzip bodies) and `Content-Type: multipart/form-data` (it would swallow the body) are
 // renamed in the pre-routing handler to `x-s3lab-orig-content-encoding` / `x-s3lab-orig-content-type`.
 // FromHttplib() restores them, so signatures and stored metadata see exactly what the client sent.
+// Servers built as common::http::HttpServer / HttpsServer (connection.h) also get header values as
+// sent (httplib percent-decodes them), a header-section limit with the service's own error, answers
+// after a client half-close, and a prompt stop().
 #pragma once
 
 #include <httplib.h>
@@ -25,8 +28,9 @@ struct ServerOptions {
 // Applies the fixes above. Call before listen(). Works for Server and SSLServer.
 void Configure(httplib::Server& server, const ServerOptions& options);
 
-// Builds the pipeline view of an httplib request (headers restored, names lower-cased, REMOTE_ADDR and
-// friends that httplib injects removed).
+// Builds the pipeline view of an httplib request: names lower-cased, values from the raw head when
+// the connection loop published it (raw_head.h), else httplib's (renamed headers restored, REMOTE_ADDR
+// and friends that httplib injects removed).
 Request FromHttplib(const httplib::Request& req, bool tls);
 
 }  // namespace common::http

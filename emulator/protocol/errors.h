@@ -41,6 +41,7 @@ AwsError EntityTooLarge(int64_t proposed, int64_t max);
 AwsError IllegalLocationConstraintException(const std::string& constraint);
 AwsError IncompleteBody();
 AwsError RequestTimeout();  // a client that stalled for the whole read timeout
+AwsError RequestHeaderSectionTooLarge(int64_t max_size);  // answered by common/http's connection loop
 AwsError InternalError(const std::string& detail = "");
 AwsError InvalidArgument(const std::string& message, const std::string& name, const std::string& value);
 AwsError InvalidBucketName(const std::string& bucket);
