@@ -9,6 +9,7 @@ common::Status GroupCommitter::Run(const std::function<common::Status(Lease&)>& 
   Item item{&body};
   std::unique_lock<std::mutex> lock(mu_);
   queue_.push_back(&item);
+  if (leading_) cv_.notify_all();
   while (!item.done) {
     if (leading_) {
       cv_.wait(lock);
@@ -16,6 +17,12 @@ common::Status GroupCommitter::Run(const std::function<common::Status(Lease&)>& 
     }
     // Lead: take everything queued so far (our own item included) and run it as one transaction.
     leading_ = true;
+    // Commit delay: while other writers are still reading their bodies, give them a moment to join
+    // this batch (they signal cv_ when they queue).
+    auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(kDelayMicros);
+    while (static_cast<int>(queue_.size()) < open_writers_.load(std::memory_order_relaxed) &&
+           cv_.wait_until(lock, until) != std::cv_status::timeout) {
+    }
     std::vector<Item*> batch;
     batch.swap(queue_);
     lock.unlock();

@@ -11,6 +11,8 @@
 // Bodies run with the writer lease held: they must not begin transactions or take the writer again.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
@@ -27,6 +29,9 @@ class GroupCommitter {
   // Runs body inside a transaction shared with other concurrent callers and returns its status once
   // that transaction committed (or the body's own error; Internal when the commit itself failed).
   common::Status Run(const std::function<common::Status(Lease&)>& body);
+  // Writers between NewWriter and their Commit/Abort: a leader waits briefly for them to join.
+  void WriterOpened() { open_writers_.fetch_add(1, std::memory_order_relaxed); }
+  void WriterClosed() { open_writers_.fetch_sub(1, std::memory_order_relaxed); }
 
  private:
   struct Item {
@@ -36,11 +41,13 @@ class GroupCommitter {
   };
   std::vector<common::Status> RunBatch(const std::vector<Item*>& batch);
 
+  static constexpr int kDelayMicros = 200;
   Pool* pool_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<Item*> queue_;
   bool leading_ = false;
+  std::atomic<int> open_writers_{0};
 };
 
 }  // namespace emulator::store::internal

@@ -25,9 +25,14 @@ SqliteObjectWriter::SqliteObjectWriter(SqliteObjectStore* store, std::string buc
       upload_(std::move(upload)),
       part_number_(part_number),
       data_id_(store->NextDataId()),
-      uuid_(common::crypto::RandomBytes(16)) {}
+      uuid_(common::crypto::RandomBytes(16)) {
+  store_->committer().WriterOpened();
+}
 
-SqliteObjectWriter::~SqliteObjectWriter() { Abort(); }
+SqliteObjectWriter::~SqliteObjectWriter() {
+  Abort();
+  store_->committer().WriterClosed();
+}
 
 // Seals buffer_ into sealed_ (IV || ciphertext || tag). Both buffers keep their capacity, so a long
 // upload allocates them once.
