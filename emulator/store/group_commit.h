@@ -6,8 +6,10 @@
 // body to a queue instead; the first to arrive becomes the leader, takes the writer connection, runs
 // every queued body in ONE transaction (each inside its own SAVEPOINT, so a body that fails rolls back
 // alone) and commits once; the others sleep until the leader hands them their result. Writers that
-// arrive while a batch commits form the next batch, so batches grow with the load and a lone writer
-// pays nothing extra. A write is still acknowledged only after the commit that holds it.
+// arrive while a batch commits form the next batch, and a leader that knows of writers still reading
+// their bodies (open ObjectWriters) waits up to kDelayMicros for them to queue (PostgreSQL's
+// commit_delay): batches grow with the load and a lone writer pays nothing extra. A write is still
+// acknowledged only after the commit that holds it.
 // Bodies run with the writer lease held: they must not begin transactions or take the writer again.
 #pragma once
 
