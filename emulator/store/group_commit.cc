@@ -9,20 +9,24 @@ common::Status GroupCommitter::Run(const std::function<common::Status(Lease&)>& 
   Item item{&body};
   std::unique_lock<std::mutex> lock(mu_);
   queue_.push_back(&item);
-  if (leading_) cv_.notify_all();
+  // Wake a collecting leader only when its batch is now complete (one wakeup, not one per writer).
+  if (collecting_ && static_cast<int>(queue_.size()) >= open_writers_.load(std::memory_order_relaxed))
+    leader_cv_.notify_one();
   while (!item.done) {
     if (leading_) {
-      cv_.wait(lock);
+      done_cv_.wait(lock);
       continue;
     }
     // Lead: take everything queued so far (our own item included) and run it as one transaction.
     leading_ = true;
     // Commit delay: while other writers are still reading their bodies, give them a moment to join
-    // this batch (they signal cv_ when they queue).
+    // this batch (the last of them signals leader_cv_ when it queues).
     auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(kDelayMicros);
+    collecting_ = true;
     while (static_cast<int>(queue_.size()) < open_writers_.load(std::memory_order_relaxed) &&
-           cv_.wait_until(lock, until) != std::cv_status::timeout) {
+           leader_cv_.wait_until(lock, until) != std::cv_status::timeout) {
     }
+    collecting_ = false;
     std::vector<Item*> batch;
     batch.swap(queue_);
     lock.unlock();
@@ -33,7 +37,7 @@ common::Status GroupCommitter::Run(const std::function<common::Status(Lease&)>& 
       batch[i]->done = true;
     }
     leading_ = false;
-    cv_.notify_all();
+    done_cv_.notify_all();
   }
   return std::move(item.result);
 }

@@ -46,9 +46,11 @@ class GroupCommitter {
   static constexpr int kDelayMicros = 200;
   Pool* pool_;
   std::mutex mu_;
-  std::condition_variable cv_;
+  std::condition_variable done_cv_;    // a batch committed: its writers return, one waiter may lead
+  std::condition_variable leader_cv_;  // the collecting leader's batch is complete
   std::vector<Item*> queue_;
   bool leading_ = false;
+  bool collecting_ = false;  // the leader is in its commit delay
   std::atomic<int> open_writers_{0};
 };
 
