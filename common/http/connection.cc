@@ -173,8 +173,22 @@ class ConnStream final : public httplib::Stream {
   socket_t socket() const override { return fd_; }
 
   // Between requests: true once bytes (or EOF) are there; false on keep-alive timeout or stop.
-  bool WaitForRequest(time_t keep_alive_s) const {
+  // Under load the next request is often there already: one recv() then instead of poll() + recv().
+  bool WaitForRequest(time_t keep_alive_s) {
     if (pos_ < buf_.size() || (tls_ != nullptr && tls_->HasPending())) return true;
+    if (tls_ == nullptr) {
+      ssize_t n;
+      do {
+        n = ::recv(fd_, chunk_.get(), kReadChunk, MSG_DONTWAIT);
+      } while (n < 0 && errno == EINTR);
+      if (n > 0) {
+        buf_.erase(0, pos_);
+        pos_ = 0;
+        buf_.append(chunk_.get(), static_cast<size_t>(n));
+      }
+      if (n >= 0) return true;  // bytes, or EOF for ReadHead to see
+      if (errno != EAGAIN && errno != EWOULDBLOCK) return false;
+    }
     return WaitFd(fd_, POLLIN, After(keep_alive_s, 0), stop_fd_, limits_.listen_socket) == Ready::kYes;
   }
 
