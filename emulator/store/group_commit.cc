@@ -12,32 +12,37 @@ common::Status GroupCommitter::Run(const std::function<common::Status(Lease&)>& 
   // Wake a collecting leader only when its batch is now complete (one wakeup, not one per writer).
   if (collecting_ && static_cast<int>(queue_.size()) >= open_writers_.load(std::memory_order_relaxed))
     leader_cv_.notify_one();
-  while (!item.done) {
-    if (leading_) {
-      done_cv_.wait(lock);
-      continue;
-    }
-    // Lead: take everything queued so far (our own item included) and run it as one transaction.
-    leading_ = true;
-    // Commit delay: while other writers are still reading their bodies, give them a moment to join
-    // this batch (the last of them signals leader_cv_ when it queues).
-    auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(kDelayMicros);
-    collecting_ = true;
-    while (static_cast<int>(queue_.size()) < open_writers_.load(std::memory_order_relaxed) &&
-           leader_cv_.wait_until(lock, until) != std::cv_status::timeout) {
-    }
-    collecting_ = false;
-    std::vector<Item*> batch;
-    batch.swap(queue_);
-    lock.unlock();
-    std::vector<common::Status> results = RunBatch(batch);
-    lock.lock();
-    for (size_t i = 0; i < batch.size(); ++i) {
-      batch[i]->result = std::move(results[i]);
-      batch[i]->done = true;
-    }
+  if (leading_) {
+    // Follow: sleep until the batch holding our item committed, or until the leader hands us the lead.
+    item.cv.wait(lock, [&item] { return item.done || item.lead; });
+    if (item.done) return std::move(item.result);
+  }
+  // Lead: take everything queued so far (our own item included) and run it as one transaction.
+  leading_ = true;
+  // Commit delay: while other writers are still reading their bodies, give them a moment to join
+  // this batch (the last of them signals leader_cv_ when it queues).
+  auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(kDelayMicros);
+  collecting_ = true;
+  while (static_cast<int>(queue_.size()) < open_writers_.load(std::memory_order_relaxed) &&
+         leader_cv_.wait_until(lock, until) != std::cv_status::timeout) {
+  }
+  collecting_ = false;
+  std::vector<Item*> batch;
+  batch.swap(queue_);
+  lock.unlock();
+  std::vector<common::Status> results = RunBatch(batch);
+  lock.lock();
+  // Each writer is woken once, under the lock (its Item lives on its stack until it sees `done`).
+  for (size_t i = 0; i < batch.size(); ++i) {
+    batch[i]->result = std::move(results[i]);
+    batch[i]->done = true;
+    if (batch[i] != &item) batch[i]->cv.notify_one();
+  }
+  if (queue_.empty()) {
     leading_ = false;
-    done_cv_.notify_all();
+  } else {
+    queue_.front()->lead = true;  // hand over: the next batch is already waiting
+    queue_.front()->cv.notify_one();
   }
   return std::move(item.result);
 }

@@ -5,9 +5,10 @@
 // on page 1), ~10 pages of 8 KiB for a 4 KiB object. Here concurrent writers hand their transaction
 // body to a queue instead; the first to arrive becomes the leader, takes the writer connection, runs
 // every queued body in ONE transaction (each inside its own SAVEPOINT, so a body that fails rolls back
-// alone) and commits once; the others sleep until the leader hands them their result. Writers that
-// arrive while a batch commits form the next batch, and a leader that knows of writers still reading
-// their bodies (open ObjectWriters) waits up to kDelayMicros for them to queue (PostgreSQL's
+// alone) and commits once; the others sleep until the leader hands them their result, each woken once
+// on its own condition variable. Writers that arrive while a batch commits form the next batch, and
+// the finishing leader hands the lead to its first writer. A leader that knows of writers still
+// reading their bodies (open ObjectWriters) waits up to kDelayMicros for them to queue (PostgreSQL's
 // commit_delay): batches grow with the load and a lone writer pays nothing extra. A write is still
 // acknowledged only after the commit that holds it.
 // Bodies run with the writer lease held: they must not begin transactions or take the writer again.
@@ -40,13 +41,14 @@ class GroupCommitter {
     const std::function<common::Status(Lease&)>* body;
     common::Status result = common::Ok{};
     bool done = false;
+    bool lead = false;            // handed the lead by the previous leader
+    std::condition_variable cv;   // this writer's wakeup (done or lead)
   };
   std::vector<common::Status> RunBatch(const std::vector<Item*>& batch);
 
   static constexpr int kDelayMicros = 200;
   Pool* pool_;
   std::mutex mu_;
-  std::condition_variable done_cv_;    // a batch committed: its writers return, one waiter may lead
   std::condition_variable leader_cv_;  // the collecting leader's batch is complete
   std::vector<Item*> queue_;
   bool leading_ = false;
