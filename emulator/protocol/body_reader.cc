@@ -7,6 +7,7 @@
 #include "common/crypto/crypto.h"
 #include "common/http/server_setup.h"
 #include "common/sigv4/chunked.h"
+#include "common/util/background_feed.h"
 #include "common/util/encoding.h"
 #include "common/util/strings.h"
 #include "emulator/protocol/errors.h"
@@ -16,6 +17,9 @@ namespace {
 
 using common::Status;
 using common::crypto::Algorithm;
+
+// Bodies from this size on are digested on a second thread (common/util/background_feed.h).
+constexpr int64_t kBackgroundDigestBytes = 8 << 20;
 
 struct ChecksumKind {
   const char* name;    // "CRC32"
@@ -83,13 +87,24 @@ Status StreamingReader::ForEach(const ChunkFn& fn) {
       !auth_->payload_sha256_hex.empty())
     sha.emplace(auth_->payload_sha256_hex);
 
+  auto digest = [&](std::string_view piece) {
+    md5->Update(piece);
+    if (checksum) checksum->Update(piece);
+    if (sha) sha->Update(piece);
+  };
+  // A large body is digested on a thread of its own, beside the request thread's work.
+  std::optional<common::util::BackgroundFeed> background;
+  if (std::max(content_length_, declared_length_) >= kBackgroundDigestBytes) background.emplace(digest);
+
   Status sink_status;
   int64_t decoded = 0;
   auto deliver = [&](std::string_view piece) -> Status {
     decoded += static_cast<int64_t>(piece.size());
-    md5->Update(piece);
-    if (checksum) checksum->Update(piece);
-    if (sha) sha->Update(piece);
+    if (background) {
+      background->Feed(piece);
+    } else {
+      digest(piece);
+    }
     return fn(piece);
   };
   std::optional<common::sigv4::AwsChunkedDecoder> decoder;
@@ -122,6 +137,7 @@ Status StreamingReader::ForEach(const ChunkFn& fn) {
     return errors::IncompleteBody();
   }
   if (declared_length_ >= 0 && decoded != declared_length_) return errors::IncompleteBody();
+  if (background) background->Finish();
   if (sha) S3LAB_TRY(sha->Finish());
 
   digests_.length = decoded;

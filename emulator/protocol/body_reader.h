@@ -7,7 +7,8 @@
 //   Content-MD5                      format checked up front (InvalidDigest), value at the end (BadDigest)
 //   x-amz-decoded-content-length     must equal the decoded byte count (IncompleteBody)
 // The MD5 (for the ETag) and the requested checksum (x-amz-sdk-checksum-algorithm or the one sent) are
-// computed on the way and exposed as digests().
+// computed on the way and exposed as digests(); for bodies from 8 MiB on, all digests run on a second
+// thread (common/util/background_feed.h), so a large upload is not bound by MD5's single-core speed.
 #pragma once
 
 #include <functional>

@@ -2,6 +2,7 @@
 parts, sent concurrently) over HTTP and over HTTPS (where botocore frames every part as aws-chunked with
 a CRC32 trailer), byte-identical on the way back, SSE-S3 applied by default, and the multipart ETag
 computed as AWS does (MD5 of the concatenated part MD5s, then "-<part count>")."""
+import base64
 import filecmp
 import hashlib
 import json
@@ -83,3 +84,27 @@ class AwsS3CpRoundTripTest(InstanceTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class LargeSinglePutDigestTest(InstanceTestCase):
+    """Bodies from 8 MiB on are digested on a second thread (common/util/background_feed.h): the ETag,
+    Content-MD5, the signed payload hash and x-amz-checksum-* must come out as for a small body."""
+
+    def test_9mib_put_digests(self):
+        s3 = self.inst.client("s3")
+        s3.create_bucket(Bucket="digests")
+        body = os.urandom(9 * MIB + 7)
+        md5 = hashlib.md5(body)
+        put = s3.put_object(Bucket="digests", Key="k", Body=body, ContentMD5=base64.b64encode(
+            md5.digest()).decode(), ChecksumAlgorithm="SHA256")
+        self.assertEqual(put["ETag"], f'"{md5.hexdigest()}"')
+        self.assertEqual(put["ChecksumSHA256"], base64.b64encode(hashlib.sha256(body).digest()).decode())
+        self.assertEqual(s3.get_object(Bucket="digests", Key="k")["Body"].read(), body)
+
+        wrong = base64.b64encode(hashlib.md5(body[:-1]).digest()).decode()
+        with self.assertRaises(Exception) as ctx:
+            s3.put_object(Bucket="digests", Key="bad", Body=body, ContentMD5=wrong)
+        self.assertEqual(ctx.exception.response["Error"]["Code"], "BadDigest")
+        with self.assertRaises(Exception) as ctx:
+            s3.head_object(Bucket="digests", Key="bad")
+        self.assertEqual(ctx.exception.response["Error"]["Code"], "404")
