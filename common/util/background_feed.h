@@ -3,7 +3,7 @@
 // and storage work of the request thread instead of after each piece of it.
 //
 // Feed() copies bytes into the current 1 MiB buffer and hands full buffers to the worker over a
-// bounded queue (kBuffers buffers in all, so memory stays at a few MiB and a slow consumer slows the
+// bounded queue (kBuffers buffers in all, so memory stays at 4 MiB and a slow consumer slows the
 // feeder down); Finish() hands over the rest and waits until the consumer saw every byte, in order.
 // Only for large bodies: a small one is cheaper to digest in place than to hand to a thread.
 #pragma once
