@@ -112,6 +112,13 @@ def vm_hwm_kib(pid):
     return None
 
 
+def settle():
+    """Before a 1 GiB transfer: let the kernel write back what earlier phases left dirty (the 4 KiB PUT
+    phase writes ~2 GB of WAL pages), so the transfer is measured, not the previous phase's writeback."""
+    os.sync()
+    time.sleep(1)
+
+
 def reset_hwm(pid):
     try:
         with open(f"/proc/{pid}/clear_refs", "w") as f:
@@ -131,6 +138,7 @@ def measure(args, target):
     if args.big_size:
         log(f"-- {target.name}: {args.big_size // MIB} MiB PUT and GET")
         for mode, name in (("big-put", "bigput"), ("big-get", "bigget")):
+            settle()
             reset_hwm(target.pid)
             r[name] = loadgen(args, target, mode, size=args.big_size, key="big.bin")
             r[name]["hwm_kib"] = vm_hwm_kib(target.pid)
@@ -153,6 +161,7 @@ def measure_sse_kms(args, target):
                                     keys=16, bucket=bucket)
         if args.big_size:
             for mode, name in (("big-put", f"bigput_{tag}"), ("big-get", f"bigget_{tag}")):
+                settle()
                 reset_hwm(target.pid)
                 r[name] = loadgen(args, target, mode, size=args.big_size, key="big.bin", bucket=bucket)
                 r[name]["hwm_kib"] = vm_hwm_kib(target.pid)
@@ -173,6 +182,7 @@ def measure_sse_c(args, target, inst):
                               **tls)
     if args.big_size:
         for mode, name in (("big-put", "bigput_ssec"), ("big-get", "bigget_ssec")):
+            settle()
             reset_hwm(target.pid)
             r[name] = loadgen(args, target, mode, size=args.big_size, key="big.bin", **tls)
             r[name]["hwm_kib"] = vm_hwm_kib(target.pid)
