@@ -377,6 +377,15 @@ class InstanceTestCase(_unittest().TestCase):
     def tearDownClass(cls):
         cls.inst.close()
 
+    @classmethod
+    def seed_bucket(cls, bucket, objects):
+        """Creates `bucket` as the lab account's root and puts {key: body bytes} into it; returns the client."""
+        s3 = cls.inst.client("s3")
+        s3.create_bucket(Bucket=bucket)
+        for key, body in objects.items():
+            s3.put_object(Bucket=bucket, Key=key, Body=body)
+        return s3
+
     def tearDown(self):
         result = getattr(getattr(self, "_outcome", None), "result", None)
         if result and any(t is self for t, _ in result.errors + result.failures):

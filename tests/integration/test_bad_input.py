@@ -36,10 +36,7 @@ class BadInputTest(InstanceTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        s3 = cls.inst.client("s3")
-        s3.create_bucket(Bucket=BUCKET)
-        for key in ("keep-1", "keep-2"):
-            s3.put_object(Bucket=BUCKET, Key=key, Body=b"kept")
+        cls.seed_bucket(BUCKET, {"keep-1": b"kept", "keep-2": b"kept"})
 
     def tearDown(self):
         self.assertAlive()

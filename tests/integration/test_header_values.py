@@ -16,10 +16,7 @@ class HeaderValuesTest(InstanceTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        s3 = cls.inst.client("s3")
-        s3.create_bucket(Bucket=BUCKET)
-        for key in KEYS:
-            s3.put_object(Bucket=BUCKET, Key=key, Body=f"body of {key}".encode())
+        cls.seed_bucket(BUCKET, {key: f"body of {key}".encode() for key in KEYS})
 
     def copy_each_key(self, s3, as_string):
         for i, key in enumerate(KEYS):

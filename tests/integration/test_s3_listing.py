@@ -19,10 +19,7 @@ class ListingTest(InstanceTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        s3 = cls.inst.client("s3")
-        s3.create_bucket(Bucket=BUCKET)
-        for k in KEYS:
-            s3.put_object(Bucket=BUCKET, Key=k, Body=k.encode())
+        cls.seed_bucket(BUCKET, {k: k.encode() for k in KEYS})
 
     def s3(self):
         return self.inst.client("s3")
