@@ -84,7 +84,8 @@ TEST_CASE("Concurrent appends are imported in shared transactions, every record 
   for (int t = 0; t < kThreads; ++t)
     threads.emplace_back([&, t] {
       for (int i = 0; i < kPerThread; ++i)
-        if (!(*trail)->Append(MakeEvent("Encrypt", 1000 + i, "u" + std::to_string(t))).ok()) ++failures;
+        if (!(*trail)->Append(MakeEvent("Encrypt", 1000 + i, std::string("u").append(std::to_string(t)))).ok())
+          ++failures;
     });
   for (auto& th : threads) th.join();
   CHECK(failures == 0);

@@ -301,7 +301,8 @@ TEST_CASE("Lookups from many threads stay consistent while another connection wr
   };
   wait_for_lookups(100);  // the readers are running before the first write
   for (int i = 0; i < 20; ++i) {
-    const std::string name = "p" + std::to_string(i);
+    std::string name = "p";  // not "p" + to_string(i): GCC 12 warns falsely (-Wrestrict, PR 105329)
+    name += std::to_string(i);
     REQUIRE(writer->PutUserPolicy(kAcct, "alice", name, kS3Read).ok());
     REQUIRE(writer->DeleteUserPolicy(kAcct, "alice", name).ok());
   }
