@@ -10,7 +10,7 @@ common::Status GroupCommitter::Run(const std::function<common::Status(Lease&)>& 
   std::unique_lock<std::mutex> lock(mu_);
   queue_.push_back(&item);
   // Wake a collecting leader only when its batch is now complete (one wakeup, not one per writer).
-  if (collecting_ && static_cast<int>(queue_.size()) >= open_writers_.load(std::memory_order_relaxed))
+  if (collecting_ && static_cast<int>(queue_.size()) >= open_writers_->load(std::memory_order_relaxed))
     leader_cv_.notify_one();
   if (leading_) {
     // Follow: sleep until the batch holding our item committed, or until the leader hands us the lead.
@@ -23,7 +23,7 @@ common::Status GroupCommitter::Run(const std::function<common::Status(Lease&)>& 
   // this batch (the last of them signals leader_cv_ when it queues).
   auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(kDelayMicros);
   collecting_ = true;
-  while (static_cast<int>(queue_.size()) < open_writers_.load(std::memory_order_relaxed) &&
+  while (static_cast<int>(queue_.size()) < open_writers_->load(std::memory_order_relaxed) &&
          leader_cv_.wait_until(lock, until) != std::cv_status::timeout) {
   }
   collecting_ = false;

@@ -18,6 +18,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <vector>
 
@@ -32,9 +33,21 @@ class GroupCommitter {
   // Runs body inside a transaction shared with other concurrent callers and returns its status once
   // that transaction committed (or the body's own error; Internal when the commit itself failed).
   common::Status Run(const std::function<common::Status(Lease&)>& body);
-  // Writers between NewWriter and their Commit/Abort: a leader waits briefly for them to join.
-  void WriterOpened() { open_writers_.fetch_add(1, std::memory_order_relaxed); }
-  void WriterClosed() { open_writers_.fetch_sub(1, std::memory_order_relaxed); }
+  // Counts an ObjectWriter as open (a leader waits briefly for open writers to join its batch) until
+  // the token is destroyed; the count is shared, so a writer may outlive the store.
+  class OpenToken {
+   public:
+    explicit OpenToken(std::shared_ptr<std::atomic<int>> count) : count_(std::move(count)) {
+      count_->fetch_add(1, std::memory_order_relaxed);
+    }
+    ~OpenToken() { count_->fetch_sub(1, std::memory_order_relaxed); }
+    OpenToken(const OpenToken&) = delete;
+    OpenToken& operator=(const OpenToken&) = delete;
+
+   private:
+    std::shared_ptr<std::atomic<int>> count_;
+  };
+  OpenToken WriterOpened() { return OpenToken(open_writers_); }
 
  private:
   struct Item {
@@ -53,7 +66,7 @@ class GroupCommitter {
   std::vector<Item*> queue_;
   bool leading_ = false;
   bool collecting_ = false;  // the leader is in its commit delay
-  std::atomic<int> open_writers_{0};
+  std::shared_ptr<std::atomic<int>> open_writers_ = std::make_shared<std::atomic<int>>(0);
 };
 
 }  // namespace emulator::store::internal

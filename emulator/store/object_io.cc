@@ -25,14 +25,10 @@ SqliteObjectWriter::SqliteObjectWriter(SqliteObjectStore* store, std::string buc
       upload_(std::move(upload)),
       part_number_(part_number),
       data_id_(store->NextDataId()),
-      uuid_(common::crypto::RandomBytes(16)) {
-  store_->committer().WriterOpened();
-}
+      uuid_(common::crypto::RandomBytes(16)),
+      open_(store->committer().WriterOpened()) {}
 
-SqliteObjectWriter::~SqliteObjectWriter() {
-  Abort();
-  store_->committer().WriterClosed();
-}
+SqliteObjectWriter::~SqliteObjectWriter() { Abort(); }
 
 // Seals buffer_ into sealed_ (IV || ciphertext || tag). Both buffers keep their capacity, so a long
 // upload allocates them once.

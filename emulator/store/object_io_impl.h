@@ -43,6 +43,7 @@ class SqliteObjectWriter : public ObjectWriter {
   int64_t bytes_written_ = 0;
   bool staged_ = false;
   bool done_ = false;
+  GroupCommitter::OpenToken open_;  // counted as an open writer until destroyed
 };
 
 class SqliteObjectReader : public ObjectReader {
