@@ -95,9 +95,11 @@ OrderedJson BuildRecord(const Event& e) {
   if (!e.shared_event_id.empty()) r["sharedEventID"] = e.shared_event_id;
   r["eventCategory"] = e.event_category;
   if (e.tls) {
-    // NOTE: AWS also names tlsVersion and cipherSuite; the HTTP adapter does not expose the negotiated
-    // ones, so only the host header the client sent is recorded.
-    r["tlsDetails"] = OrderedJson{{"clientProvidedHostHeader", e.tls_host}};
+    OrderedJson tls = OrderedJson::object();
+    if (!e.tls_version.empty()) tls["tlsVersion"] = e.tls_version;
+    if (!e.tls_cipher.empty()) tls["cipherSuite"] = e.tls_cipher;
+    tls["clientProvidedHostHeader"] = e.tls_host;
+    r["tlsDetails"] = std::move(tls);
   }
   return r;
 }
@@ -234,6 +236,8 @@ void AppendRecordText(std::string& out, const Event& e) {
   if (e.tls) {
     Member(out, "tlsDetails");
     out += '{';
+    if (!e.tls_version.empty()) StringMember(out, "tlsVersion", e.tls_version);
+    if (!e.tls_cipher.empty()) StringMember(out, "cipherSuite", e.tls_cipher);
     StringMember(out, "clientProvidedHostHeader", e.tls_host);
     out += '}';
   }

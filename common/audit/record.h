@@ -65,7 +65,9 @@ struct Event {
   std::string shared_event_id;  // the same in every copy of an event delivered to several accounts, else ""
   std::string event_category = "Management";
   bool tls = false;  // tlsDetails only for requests that came over HTTPS
-  std::string tls_host;  // clientProvidedHostHeader
+  std::string tls_version;  // tlsVersion ("TLSv1.3"); omitted when empty
+  std::string tls_cipher;   // cipherSuite; omitted when empty
+  std::string tls_host;     // clientProvidedHostHeader
   // What decided a denial (DecisionText), "" otherwise. NOT part of the record (AWS's records have no
   // such member): the trail stores it in the `decision` column of trail.db for the console.
   std::string decision;

@@ -90,4 +90,11 @@ void TlsSession::Shutdown() {
   ERR_clear_error();
 }
 
+std::string TlsSession::Version() const { return SSL_get_version(ssl_); }
+
+std::string TlsSession::Cipher() const {
+  const SSL_CIPHER* cipher = SSL_get_current_cipher(ssl_);
+  return cipher != nullptr ? SSL_CIPHER_get_name(cipher) : "";
+}
+
 }  // namespace common::crypto

@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <string>
 
 struct ssl_ctx_st;  // OpenSSL's SSL_CTX
 struct ssl_st;      // OpenSSL's SSL
@@ -34,6 +35,10 @@ class TlsSession {
   ssize_t Write(const char* buf, size_t size, const Wait& wait);
   // Decrypted or buffered bytes that a Read would return without touching the socket.
   bool HasPending() const;
+  // The negotiated protocol and cipher suite as OpenSSL names them ("TLSv1.3", "TLS_AES_256_GCM_SHA384";
+  // "ECDHE-RSA-AES128-GCM-SHA256" for TLS 1.2), as CloudTrail's tlsDetails shows them.
+  std::string Version() const;
+  std::string Cipher() const;
   // Sends close_notify without waiting for the peer's (best effort; the socket is closed next).
   void Shutdown();
 

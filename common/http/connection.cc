@@ -362,6 +362,7 @@ bool ConnectionLoop::Serve(socket_t fd, SSL_CTX* tls_ctx, const ConnectionLimits
   bool ret = false;
   if (tls_ctx == nullptr || tls != nullptr) {
     ConnStream stream(fd, tls.get(), limits, stop_fd_);
+    const std::string tls_version = tls ? tls->Version() : "", tls_cipher = tls ? tls->Cipher() : "";
     for (size_t left = limits.keep_alive_max; left > 0 && !Stopping(limits); --left) {
       if (!stream.WaitForRequest(limits.keep_alive_timeout_s)) break;
       auto head = stream.ReadHead(options_.max_header_bytes);
@@ -376,7 +377,8 @@ bool ConnectionLoop::Serve(socket_t fd, SSL_CTX* tls_ctx, const ConnectionLimits
       }
       bool closed = false;
       {
-        RawHeadScope scope(head == ConnStream::Head::kComplete ? std::string_view(stream.head()) : "");
+        RawHeadScope scope(head == ConnStream::Head::kComplete ? std::string_view(stream.head()) : "", tls_version,
+                           tls_cipher);
         ret = process(stream, left == 1 || Stopping(limits), closed);
       }
       if (!stream.Flush()) ret = false;

@@ -6,6 +6,8 @@ namespace common::http {
 namespace {
 
 thread_local std::string_view current_head;
+thread_local std::string_view current_tls_version;
+thread_local std::string_view current_tls_cipher;
 
 bool IsSpaceOrTab(char c) { return c == ' ' || c == '\t'; }
 
@@ -59,8 +61,20 @@ std::optional<std::string_view> CurrentRawHead() {
   return current_head;
 }
 
-RawHeadScope::RawHeadScope(std::string_view head) : previous_(current_head) { current_head = head; }
+std::string_view CurrentTlsVersion() { return current_tls_version; }
+std::string_view CurrentTlsCipher() { return current_tls_cipher; }
 
-RawHeadScope::~RawHeadScope() { current_head = previous_; }
+RawHeadScope::RawHeadScope(std::string_view head, std::string_view tls_version, std::string_view tls_cipher)
+    : previous_(current_head), previous_version_(current_tls_version), previous_cipher_(current_tls_cipher) {
+  current_head = head;
+  current_tls_version = tls_version;
+  current_tls_cipher = tls_cipher;
+}
+
+RawHeadScope::~RawHeadScope() {
+  current_head = previous_;
+  current_tls_version = previous_version_;
+  current_tls_cipher = previous_cipher_;
+}
 
 }  // namespace common::http

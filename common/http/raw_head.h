@@ -25,16 +25,22 @@ std::string ParseRawHead(std::string_view head, std::vector<std::pair<std::strin
 // The raw head of the request this thread is handling, when it came through the connection loop.
 std::optional<std::string_view> CurrentRawHead();
 
-// Publishes `head` as CurrentRawHead() for this thread until destroyed (an empty head publishes none).
+// The negotiated TLS version and cipher suite of the connection this thread's request came on ("" for
+// plain HTTP or outside the connection loop), for CloudTrail's tlsDetails.
+std::string_view CurrentTlsVersion();
+std::string_view CurrentTlsCipher();
+
+// Publishes `head` as CurrentRawHead() (an empty head publishes none) and the connection's TLS details
+// for this thread until destroyed.
 class RawHeadScope {
  public:
-  explicit RawHeadScope(std::string_view head);
+  explicit RawHeadScope(std::string_view head, std::string_view tls_version = {}, std::string_view tls_cipher = {});
   ~RawHeadScope();
   RawHeadScope(const RawHeadScope&) = delete;
   RawHeadScope& operator=(const RawHeadScope&) = delete;
 
  private:
-  std::string_view previous_;
+  std::string_view previous_, previous_version_, previous_cipher_;
 };
 
 }  // namespace common::http

@@ -19,6 +19,7 @@ struct Request {
   std::string remote_addr;
   int local_port = 0;
   bool tls = false;
+  std::string tls_version, tls_cipher;  // negotiated on the connection ("TLSv1.3", ...); "" over HTTP
 
   // First value of a header (name lower-case) or nullopt.
   std::optional<std::string> Header(const std::string& name) const;

@@ -81,6 +81,10 @@ Request FromHttplib(const httplib::Request& req, bool tls) {
   out.remote_addr = req.remote_addr;
   out.local_port = req.local_port;
   out.tls = tls;
+  if (tls) {
+    out.tls_version = std::string(CurrentTlsVersion());
+    out.tls_cipher = std::string(CurrentTlsCipher());
+  }
   // The bytes as sent (connection.h), when this request came through s3lab's connection loop.
   if (auto head = CurrentRawHead()) {
     std::vector<std::pair<std::string, std::string>> raw;

@@ -29,6 +29,8 @@ common::audit::Event Base(const common::identity::Principal& principal, const co
   e.request_id = request_id;
   e.recipient_account_id = principal.account_id;
   e.tls = request.tls;
+  e.tls_version = request.tls_version;
+  e.tls_cipher = request.tls_cipher;
   e.tls_host = request.HeaderOr("host");
   return e;
 }

@@ -119,6 +119,8 @@ common::audit::Event MakeKmsEvent(const CallFacts& facts, const common::http::Re
   }
   e.recipient_account_id = ctx.principal.account_id;
   e.tls = request.tls && ctx.via_service.empty();
+  e.tls_version = request.tls_version;
+  e.tls_cipher = request.tls_cipher;
   e.tls_host = request.HeaderOr("host");
   e.decision = ctx.decision;  // a denial's deciding statement: trail.db's decision column, not the record
   return e;

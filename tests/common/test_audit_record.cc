@@ -110,7 +110,12 @@ TEST_CASE("tlsDetails appear only for HTTPS requests") {
   CHECK_FALSE(BuildRecord(e).contains("tlsDetails"));
   e.tls = true;
   e.tls_host = "127.0.0.1:4591";
-  CHECK(BuildRecord(e)["tlsDetails"]["clientProvidedHostHeader"] == "127.0.0.1:4591");
+  CHECK(BuildRecord(e)["tlsDetails"].dump() == R"({"clientProvidedHostHeader":"127.0.0.1:4591"})");
+  e.tls_version = "TLSv1.3";
+  e.tls_cipher = "TLS_AES_256_GCM_SHA384";
+  // AWS's member order: tlsVersion, cipherSuite, clientProvidedHostHeader
+  CHECK(BuildRecord(e)["tlsDetails"].dump() ==
+        R"({"tlsVersion":"TLSv1.3","cipherSuite":"TLS_AES_256_GCM_SHA384","clientProvidedHostHeader":"127.0.0.1:4591"})");
 }
 
 TEST_CASE("CamelCaseMembers lowers member names but keeps map keys and drops secrets") {
@@ -139,6 +144,8 @@ TEST_CASE("RecordText writes exactly what BuildRecord dumps, for every record sh
   e.additional_event_data = OrderedJson{{"keyMaterialId", "abc"}};
   e.response_elements = OrderedJson{{"keyMetadata", {{"keyId", "k1"}, {"enabled", true}}}};
   e.tls = true;
+  e.tls_version = "TLSv1.2";
+  e.tls_cipher = "ECDHE-RSA-AES128-GCM-SHA256";
   e.tls_host = "kms.us-east-1.amazonaws.com";
   e.resources.push_back({"444455556666", "AWS::S3::Bucket", "arn:aws:s3:::b"});
   same(e);

@@ -229,6 +229,24 @@ class LookupAuthorizationTest(InstanceTestCase):
         self.assertIn("CreateKey", [e["EventName"] for e in events])
 
 
+class TlsDetailsTest(InstanceTestCase):
+
+    def test_https_calls_record_the_negotiated_tls_version_and_cipher(self):
+        plain = self.inst.client("kms").create_key(Description="over http")["KeyMetadata"]["KeyId"]
+        tls = self.inst.client("kms", https=True).create_key(Description="over https")["KeyMetadata"]["KeyId"]
+        self.inst.client("s3", https=True).create_bucket(Bucket="tls-details")
+        records = {r["responseElements"]["keyMetadata"]["keyId"]: r for _, r in lookup(self.inst, "EventName", "CreateKey")}
+        self.assertNotIn("tlsDetails", records[plain])
+        details = records[tls]["tlsDetails"]
+        self.assertEqual(list(details), ["tlsVersion", "cipherSuite", "clientProvidedHostHeader"])
+        self.assertEqual(details["tlsVersion"], "TLSv1.3")  # Python's ssl and OpenSSL 3 negotiate 1.3
+        self.assertIn(details["cipherSuite"], ("TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256",
+                                               "TLS_CHACHA20_POLY1305_SHA256"))
+        self.assertEqual(details["clientProvidedHostHeader"], f"127.0.0.1:{self.inst.kms_tls_port}")
+        (_, bucket), = lookup(self.inst, "EventName", "CreateBucket")
+        self.assertEqual(bucket["tlsDetails"]["tlsVersion"], "TLSv1.3")
+
+
 class ThrottledRecordTest(InstanceTestCase):
     instance_kwargs = {"kms_args": ["--quota", "us-west-1=0.01"]}
 
