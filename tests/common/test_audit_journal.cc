@@ -16,19 +16,13 @@
 #include "common/audit/journal.h"
 #include "common/audit/trail.h"
 #include "common/audit/trail_console.h"
+#include "tests/common/temp_dir.h"
 
 using namespace common::audit;
 
 namespace {
 
-struct TempDir {
-  std::string path;
-  TempDir() {
-    std::string templ = (std::filesystem::temp_directory_path() / "s3lab-journal-XXXXXX").string();
-    path = mkdtemp(templ.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-};
+using s3lab::testing::TempDir;
 
 JournalRow Row(const std::string& name, int64_t time) {
   JournalRow r;

@@ -10,19 +10,13 @@
 #include <vector>
 
 #include "common/audit/trail.h"
+#include "tests/common/temp_dir.h"
 
 using namespace common::audit;
 
 namespace {
 
-struct TempDir {
-  std::string path;
-  TempDir() {
-    std::string templ = (std::filesystem::temp_directory_path() / "s3lab-audit-XXXXXX").string();
-    path = mkdtemp(templ.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-};
+using s3lab::testing::TempDir;
 
 Event MakeEvent(const std::string& name, int64_t time, const std::string& user = "alice",
                 const std::string& account = "111122223333") {

@@ -12,19 +12,13 @@
 
 #include "common/audit/trail.h"
 #include "common/audit/trail_console.h"
+#include "tests/common/temp_dir.h"
 
 using namespace common::audit;
 
 namespace {
 
-struct TempDir {
-  std::string path;
-  TempDir() {
-    std::string templ = (std::filesystem::temp_directory_path() / "s3lab-console-XXXXXX").string();
-    path = mkdtemp(templ.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-};
+using s3lab::testing::TempDir;
 
 Event MakeEvent(const std::string& name, int64_t time, const std::string& user, const std::string& region,
                 const std::string& error = "", const std::string& account = "111122223333") {

@@ -16,19 +16,13 @@
 #include "common/crypto/master_key.h"
 #include "common/crypto/tls.h"
 #include "common/util/encoding.h"
+#include "tests/common/temp_dir.h"
 
 using namespace common::crypto;
 
 namespace {
 
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/s3lab-h1-XXXXXX";
-    path = mkdtemp(tmpl);
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-};
+using s3lab::testing::TempDir;
 
 int Mode(const std::string& p) {
   struct stat st {};

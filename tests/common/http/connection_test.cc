@@ -20,6 +20,7 @@
 #include "common/crypto/tls.h"
 #include "common/http/raw_head.h"
 #include "common/http/server_setup.h"
+#include "tests/common/temp_dir.h"
 
 using namespace common::http;
 
@@ -211,8 +212,8 @@ TEST_CASE("stop() returns at once while a client holds an idle keep-alive connec
 }
 
 TEST_CASE("HTTPS through the connection loop: values as sent, keep-alive, a prompt stop") {
-  char tmpl[] = "/tmp/s3lab-conn-XXXXXX";
-  std::string dir = mkdtemp(tmpl);
+  s3lab::testing::TempDir temp("s3lab-conn");
+  const std::string& dir = temp.path;
   REQUIRE(common::crypto::EnsureTlsMaterial(dir).ok());
   HttpsServer server((dir + "/tls/server.pem").c_str(), (dir + "/tls/server.key").c_str());
   REQUIRE(server.is_valid());

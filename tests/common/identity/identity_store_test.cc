@@ -1,5 +1,6 @@
 // IdentityStore over a temporary iam.db: users, keys, policies, persistence, a second connection.
 #include "common/identity/identity_store.h"
+#include "tests/common/temp_dir.h"
 
 #include <doctest/doctest.h>
 #include <unistd.h>
@@ -13,18 +14,10 @@
 
 namespace {
 
+using s3lab::testing::TempDir;
+
 using common::identity::IdentityStore;
 using common::identity::PrincipalType;
-
-// A fresh data directory removed at the end of the test.
-struct TempDir {
-  std::string path;
-  TempDir() {
-    std::string templ = (std::filesystem::temp_directory_path() / "s3lab-iam-XXXXXX").string();
-    path = mkdtemp(templ.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-};
 
 std::unique_ptr<IdentityStore> OpenStore(const std::string& dir, bool writable = true) {
   auto store = IdentityStore::Open(dir, writable);
