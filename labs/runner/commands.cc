@@ -253,4 +253,18 @@ int CmdAccount(const InstanceConfig& config, const std::vector<std::string>& arg
   return 0;
 }
 
+bool ParseFlags(const std::vector<std::string>& args, size_t start, const std::map<std::string, bool*>& switches,
+                const std::map<std::string, std::function<void(const std::string&)>>& values) {
+  for (size_t i = start; i < args.size(); ++i) {
+    if (auto s = switches.find(args[i]); s != switches.end()) {
+      *s->second = true;
+      continue;
+    }
+    auto v = values.find(args[i]);
+    if (v == values.end() || i + 1 >= args.size()) return false;
+    v->second(args[++i]);
+  }
+  return true;
+}
+
 }  // namespace runner

@@ -9,6 +9,8 @@
 //   load     `load kms GenerateDataKey --region R --rate N --seconds S`: KMS load at a fixed rate
 #pragma once
 
+#include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -28,5 +30,11 @@ int CmdLoad(const InstanceConfig& config, const std::vector<std::string>& args);
 int CmdMfa(const InstanceConfig& config, const std::vector<std::string>& args);
 // `trail [--max N] [--event-name E] [--json] [--follow]` (trail_command.cc): latest CloudTrail records.
 int CmdTrail(const InstanceConfig& config, const std::vector<std::string>& args);
+
+// The flags of a command from args[start]: bare switches (`--json`) set their bool, `--name VALUE`
+// flags hand VALUE to their setter (which may throw, e.g. std::stoi). False on an unknown flag or a
+// missing value: the caller prints its usage.
+bool ParseFlags(const std::vector<std::string>& args, size_t start, const std::map<std::string, bool*>& switches,
+                const std::map<std::string, std::function<void(const std::string&)>>& values);
 
 }  // namespace runner

@@ -33,29 +33,14 @@ int CmdLoad(const InstanceConfig& config, const std::vector<std::string>& args) 
   std::string account_id = common::identity::kDefaultAccountId;
   bool json = false;
   try {
-    for (size_t i = 2; i < args.size(); ++i) {
-      if (args[i] == "--json") {
-        json = true;
-        continue;
-      }
-      if (i + 1 >= args.size()) return Usage();
-      const std::string& flag = args[i];
-      const std::string& value = args[++i];
-      if (flag == "--region")
-        spec.region = value;
-      else if (flag == "--rate")
-        spec.rate = std::stod(value);
-      else if (flag == "--seconds")
-        spec.seconds = std::stoi(value);
-      else if (flag == "--key")
-        spec.key_id = value;
-      else if (flag == "--connections")
-        spec.connections = std::stoi(value);
-      else if (flag == "--account")
-        account_id = value;
-      else
-        return Usage();
-    }
+    if (!ParseFlags(args, 2, {{"--json", &json}},
+                    {{"--region", [&](const std::string& v) { spec.region = v; }},
+                     {"--rate", [&](const std::string& v) { spec.rate = std::stod(v); }},
+                     {"--seconds", [&](const std::string& v) { spec.seconds = std::stoi(v); }},
+                     {"--key", [&](const std::string& v) { spec.key_id = v; }},
+                     {"--connections", [&](const std::string& v) { spec.connections = std::stoi(v); }},
+                     {"--account", [&](const std::string& v) { account_id = v; }}}))
+      return Usage();
   } catch (const std::exception&) {
     return Usage();
   }

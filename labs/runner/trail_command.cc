@@ -89,27 +89,11 @@ int CmdTrail(const InstanceConfig& config, const std::vector<std::string>& args)
   std::string account_id = common::identity::kDefaultAccountId;
   bool json = false, follow = false;
   try {
-    for (size_t i = 0; i < args.size(); ++i) {
-      if (args[i] == "--json") {
-        json = true;
-        continue;
-      }
-      if (args[i] == "--follow") {
-        follow = true;
-        continue;
-      }
-      if (i + 1 >= args.size()) return Usage();
-      const std::string& flag = args[i];
-      const std::string& value = args[++i];
-      if (flag == "--max")
-        q.max = std::stoi(value);
-      else if (flag == "--event-name")
-        q.event_name = value;
-      else if (flag == "--account")
-        account_id = value;
-      else
-        return Usage();
-    }
+    if (!ParseFlags(args, 0, {{"--json", &json}, {"--follow", &follow}},
+                    {{"--max", [&](const std::string& v) { q.max = std::stoi(v); }},
+                     {"--event-name", [&](const std::string& v) { q.event_name = v; }},
+                     {"--account", [&](const std::string& v) { account_id = v; }}}))
+      return Usage();
   } catch (const std::exception&) {
     return Usage();
   }
