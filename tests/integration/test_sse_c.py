@@ -127,17 +127,18 @@ class SseCTest(InstanceTestCase):
         got = self.s3.get_object(Bucket=BUCKET, Key="obj.bin", Range="bytes=100-4099", **ssec(self.key))
         self.assertEqual(got["Body"].read(), self.body[100:4100])
 
+    def cp_with_key(self, src, dst):
+        """`aws s3 cp` over HTTPS with the test's customer key (--sse-c-key fileb://), which must succeed."""
+        rc, _, err = self.inst.aws("s3", "cp", src, dst, "--sse-c", "AES256", "--sse-c-key",
+                                   f"fileb://{self.key_file}", https=True)
+        self.assertEqual(rc, 0, err)
+
     def test_aws_cli_s3_cp_round_trip(self):
         src, out = self.path("cli-src.bin"), self.path("cli-out.bin")
         with open(src, "wb") as f:
             f.write(self.body)
-        key_arg = f"fileb://{self.key_file}"
-        rc, _, err = self.inst.aws("s3", "cp", src, f"s3://{BUCKET}/cli.bin", "--sse-c", "AES256",
-                                   "--sse-c-key", key_arg, https=True)
-        self.assertEqual(rc, 0, err)
-        rc, _, err = self.inst.aws("s3", "cp", f"s3://{BUCKET}/cli.bin", out, "--sse-c", "AES256",
-                                   "--sse-c-key", key_arg, https=True)
-        self.assertEqual(rc, 0, err)
+        self.cp_with_key(src, f"s3://{BUCKET}/cli.bin")
+        self.cp_with_key(f"s3://{BUCKET}/cli.bin", out)
         with open(out, "rb") as f:
             self.assertEqual(f.read(), self.body)
         rc, _, err = self.inst.aws("s3", "cp", f"s3://{BUCKET}/cli.bin", self.path("nokey.bin"), https=True)
@@ -148,15 +149,10 @@ class SseCTest(InstanceTestCase):
         src, out = self.path("cli-big.bin"), self.path("cli-big-out.bin")
         with open(src, "wb") as f:
             f.write(self.big)
-        key_arg = f"fileb://{self.key_file}"
-        rc, _, err = self.inst.aws("s3", "cp", src, f"s3://{BUCKET}/cli-big.bin", "--sse-c", "AES256",
-                                   "--sse-c-key", key_arg, https=True)
-        self.assertEqual(rc, 0, err)
+        self.cp_with_key(src, f"s3://{BUCKET}/cli-big.bin")
         head = self.s3.head_object(Bucket=BUCKET, Key="cli-big.bin", **ssec(self.key))
         self.assertTrue(head["ETag"].strip('"').endswith("-3"), head["ETag"])
-        rc, _, err = self.inst.aws("s3", "cp", f"s3://{BUCKET}/cli-big.bin", out, "--sse-c", "AES256",
-                                   "--sse-c-key", key_arg, https=True)
-        self.assertEqual(rc, 0, err)
+        self.cp_with_key(f"s3://{BUCKET}/cli-big.bin", out)
         with open(out, "rb") as f:
             self.assertEqual(f.read(), self.big)
 
