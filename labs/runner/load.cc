@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "common/crypto/crypto.h"
+#include "common/http/buffered_client.h"
 #include "common/util/encoding.h"
 
 namespace runner {
@@ -56,24 +57,24 @@ struct Reply {
   std::string body;
 };
 
-Reply Send(httplib::Client& cli, const Signed& s) {
+Reply Send(httplib::ClientImpl& cli, const Signed& s) {
   auto res = cli.Post("/", s.headers, s.body, "application/x-amz-json-1.1");
   if (!res) return Reply{0, "connection failed: " + httplib::to_string(res.error())};
   return Reply{res->status, res->body};
 }
 
-std::unique_ptr<httplib::Client> NewClient(const LoadSpec& spec) {
-  auto cli = std::make_unique<httplib::Client>(spec.host, spec.port);
+std::unique_ptr<common::http::BufferedClient> NewClient(const LoadSpec& spec) {
+  auto cli = std::make_unique<common::http::BufferedClient>(spec.host, spec.port);
   cli->set_keep_alive(true);
   cli->set_tcp_nodelay(true);
   cli->set_connection_timeout(5, 0);
-  cli->set_read_timeout(30, 0);
+  cli->SetTimeouts(30, 30);
   return cli;
 }
 
 // A setup call that may meet the quota left by an earlier burst: retried for up to 5 s.
 common::Result<nlohmann::json> SetupCall(const LoadSpec& spec, const common::sigv4::Credentials& creds,
-                                         httplib::Client& cli, const std::string& target, const nlohmann::json& body) {
+                                         httplib::ClientImpl& cli, const std::string& target, const nlohmann::json& body) {
   Reply r;
   for (int attempt = 0; attempt < 50; ++attempt) {
     r = Send(cli, SignKms(spec, creds, target, body.dump()));
