@@ -2,6 +2,7 @@
 //   --data-dir DIR --bind 127.0.0.1 --port 4580 --tls-port 4581 --console-port 4500
 //   --kms-endpoint http://127.0.0.1:4590 --region us-east-1 [--web-dir DIR] [--bucket-key-seconds 300]
 // --bucket-key-seconds: how long a plaintext S3 Bucket Key stays cached in memory (0 = no caching).
+// --data-events on|off: record S3 object calls as CloudTrail data events (default off, as on AWS).
 // `--tls-port 0` / `--console-port 0` turn a listener off. Prints `ready` once every listener is bound,
 // logs to stderr, stops cleanly on SIGTERM/SIGINT, exits 1 with a message when a port is taken.
 #include <csignal>
@@ -33,13 +34,15 @@ struct Flags {
   std::string region = "us-east-1";
   std::string kms_endpoint = "http://127.0.0.1:4590";
   int bucket_key_seconds = 300;
+  bool data_events = false;
   emulator::ListenOptions listen;
 };
 
 int Usage(const std::string& why) {
   std::fprintf(stderr,
                "s3lab-s3: %s\nusage: s3lab-s3 [--data-dir DIR] [--bind ADDR] [--port N] [--tls-port N] "
-               "[--console-port N] [--kms-endpoint URL] [--region R] [--web-dir DIR] [--bucket-key-seconds N]\n",
+               "[--console-port N] [--kms-endpoint URL] [--region R] [--web-dir DIR] [--bucket-key-seconds N] "
+               "[--data-events on|off]\n",
                why.c_str());
   return 2;
 }
@@ -78,6 +81,8 @@ bool ParseFlags(int argc, char** argv, Flags* f, std::string* error) {
         f->listen.web_dir = v;
       else if (a == "--bucket-key-seconds")
         f->bucket_key_seconds = std::stoi(v);
+      else if (a == "--data-events" && (v == "on" || v == "off"))
+        f->data_events = v == "on";
       else {
         *error = "unknown flag " + a;
         return false;
@@ -188,6 +193,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   services.trail = trail->get();
+  services.data_events = flags.data_events;
   emulator::Pipeline pipeline(&services);
   emulator::console::ConsoleServices console;  // the browser console on --console-port (read-only)
   console.store = services.store;

@@ -86,7 +86,9 @@ OrderedJson BuildRecord(const Event& e) {
   if (!e.resources.empty()) {
     OrderedJson list = OrderedJson::array();
     for (const auto& res : e.resources)
-      list.push_back(OrderedJson{{"accountId", res.account_id}, {"type", res.type}, {"ARN", res.arn}});
+      list.push_back(res.account_id.empty()
+                         ? OrderedJson{{"type", res.type}, {"ARN", res.arn}}
+                         : OrderedJson{{"accountId", res.account_id}, {"type", res.type}, {"ARN", res.arn}});
     r["resources"] = std::move(list);
   }
   r["eventType"] = e.event_type;
@@ -220,7 +222,7 @@ void AppendRecordText(std::string& out, const Event& e) {
     for (size_t i = 0; i < e.resources.size(); ++i) {
       if (i > 0) out += ',';
       out += '{';
-      StringMember(out, "accountId", e.resources[i].account_id);
+      if (!e.resources[i].account_id.empty()) StringMember(out, "accountId", e.resources[i].account_id);
       StringMember(out, "type", e.resources[i].type);
       StringMember(out, "ARN", e.resources[i].arn);
       out += '}';

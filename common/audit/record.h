@@ -36,7 +36,7 @@ namespace common::audit {
 using OrderedJson = nlohmann::ordered_json;
 
 struct Resource {
-  std::string account_id;
+  std::string account_id;  // "" = no accountId member (AWS::S3::Object resources have none)
   std::string type;  // "AWS::KMS::Key", "AWS::S3::Bucket"
   std::string arn;
 };

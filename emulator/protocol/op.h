@@ -92,6 +92,7 @@ struct Services {
   sse::KmsClient* kms = nullptr;     // SSE-KMS calls to KMS (nullptr: SSE-KMS answers 503)
   sse::BucketKeyCache* bucket_keys = nullptr;  // plaintext S3 Bucket Keys, in memory, time-limited
   common::audit::Trail* trail = nullptr;       // CloudTrail records (<data>/trail.db); null = no audit
+  bool data_events = false;                    // S3 object calls recorded as data events (--data-events)
 };
 
 struct Route;

@@ -34,6 +34,22 @@ std::vector<std::string> QueryNames(const common::http::Request& request) {
   return names;
 }
 
+// What a data event records of the answer: error, response headers, body bytes (0 for HEAD).
+cloudtrail::S3Outcome Outcome(const common::Result<Response>& result, bool is_head, const std::string& host_id) {
+  cloudtrail::S3Outcome out;
+  out.host_id = host_id;
+  if (!result.ok()) {
+    out.error_code = result.error().code;
+    out.error_message = result.error().message;
+    return out;
+  }
+  out.headers = &result.value().headers;
+  if (!is_head)
+    out.bytes_out = result.value().stream_length >= 0 ? result.value().stream_length
+                                                      : static_cast<int64_t>(result.value().body.size());
+  return out;
+}
+
 }  // namespace
 
 std::string ScopeService(const common::http::Request& request) {
@@ -110,11 +126,19 @@ PipelineResult Pipeline::Handle(const common::http::Request& request, RawSource 
       cloudtrail::S3CallFacts facts;
       auto result = HandleS3(request, body, request_id, &consumed, &facts);
       out.body_consumed = consumed;
-      if (services_->trail != nullptr && cloudtrail::IsS3ManagementEvent(facts)) {
-        // Management events are committed before the reply leaves (object calls are data events: none).
-        auto stored = services_->trail->Append(cloudtrail::MakeS3Event(
-            facts, request, request_id, services_->clock->NowMillis(), result.ok() ? "" : result.error().code,
-            result.ok() ? "" : result.error().message));
+      if (services_->trail != nullptr) {
+        // Records are committed before the reply leaves (s3_events.h).
+        common::Status stored = common::Ok{};
+        if (cloudtrail::IsS3ManagementEvent(facts)) {
+          stored = services_->trail->Append(cloudtrail::MakeS3Event(
+              facts, request, request_id, services_->clock->NowMillis(), result.ok() ? "" : result.error().code,
+              result.ok() ? "" : result.error().message));
+        } else if (services_->data_events && cloudtrail::IsS3DataEvent(facts)) {
+          stored = services_->trail->AppendAll(common::audit::SharedCopies(
+              cloudtrail::MakeS3DataEvent(facts, request, request_id, services_->clock->NowMillis(),
+                                          Outcome(result, is_head, host_id)),
+              cloudtrail::DataEventAlsoTo(facts)));
+        }
         if (!stored.ok()) result = errors::InternalError();
       }
       if (result.ok()) {
@@ -193,6 +217,7 @@ common::Result<Response> Pipeline::HandleS3(const common::http::Request& request
   facts->key = ctx.key;
   facts->region = ctx.bucket_record ? ctx.bucket_record->region : services_->region;
   if (ctx.bucket_record) facts->bucket_owner = ctx.bucket_record->owner_account;
+  facts->auth = ctx.auth.kind;
   // A request signed for another region than the bucket's (AWS: AuthorizationHeaderMalformed).
   if (ctx.bucket_record && !ctx.auth.region.empty() && !IsRegionFree(row.operation)) {
     if (const auto* info = &*ctx.bucket_record; info->region != ctx.auth.region) {

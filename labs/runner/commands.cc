@@ -53,6 +53,9 @@ std::string UpBanner(const InstanceConfig& c, bool detached) {
        (c.kms_quota_scale == "1" ? "" : ", scaled x" + c.kms_quota_scale);
   for (const auto& [region, rate] : c.kms_quotas) s += ", " + region + " " + rate + " req/s";
   s += "\n";
+  s += "  CloudTrail    management events" +
+       std::string(c.s3_data_events == "on" ? " and S3 data events (object calls)\n"
+                                             : "; S3 data events off, as on AWS (--s3-data-events on records object calls)\n");
   auto account = LoadAccount(c, common::identity::kDefaultAccountId);
   s += "\nPaste into your shell (or run: eval \"$(./s3lab env)\"); the keys are the root user of account " +
        std::string(common::identity::kDefaultAccountId) + ":\n";

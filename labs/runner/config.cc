@@ -35,6 +35,7 @@ constexpr Setting kSettings[] = {
     {"--region", "S3LAB_REGION", "region"},
     {"--kms-quota-profile", "S3LAB_KMS_QUOTA_PROFILE", "kms_quota_profile"},
     {"--kms-quota-scale", "S3LAB_KMS_QUOTA_SCALE", "kms_quota_scale"},
+    {"--s3-data-events", "S3LAB_S3_DATA_EVENTS", "s3_data_events"},
 };
 
 common::Status Apply(InstanceConfig* c, const std::string& key, const std::string& value,
@@ -51,6 +52,12 @@ common::Status Apply(InstanceConfig* c, const std::string& key, const std::strin
     if (value != "exam" && value != "current" && value != "off")
       return MakeError("InvalidArgument", origin + ": KMS quota profile '" + value + "' (exam, current or off)", 2);
     c->kms_quota_profile = value;
+    return common::Ok{};
+  }
+  if (key == "s3_data_events") {
+    if (value != "on" && value != "off")
+      return MakeError("InvalidArgument", origin + ": S3 data events '" + value + "' (on or off)", 2);
+    c->s3_data_events = value;
     return common::Ok{};
   }
   if (key == "kms_quota_scale") {

@@ -1,10 +1,10 @@
 // Instance settings shared by every `s3lab` command: where the state lives and which ports the two
 // services listen on. Each setting is resolved in this order, first found wins:
 //   1. a command-line flag (--data-dir, --s3-port, --s3-tls-port, --kms-port, --kms-tls-port,
-//      --console-port, --region, --kms-quota-profile, --kms-quota-scale, --config),
+//      --console-port, --region, --kms-quota-profile, --kms-quota-scale, --s3-data-events, --config),
 //   2. an environment variable (S3LAB_DATA_DIR, S3LAB_S3_PORT, S3LAB_S3_TLS_PORT, S3LAB_KMS_PORT,
 //      S3LAB_KMS_TLS_PORT, S3LAB_CONSOLE_PORT, S3LAB_REGION, S3LAB_KMS_QUOTA_PROFILE,
-//      S3LAB_KMS_QUOTA_SCALE, S3LAB_CONFIG),
+//      S3LAB_KMS_QUOTA_SCALE, S3LAB_S3_DATA_EVENTS, S3LAB_CONFIG),
 //   3. for every command but `up`: <data>/instance.json, written by the running `up`,
 //   4. the YAML config file (--config, S3LAB_CONFIG, else ./s3lab.yaml when present),
 //   5. the defaults: .s3lab/ in the current directory, ports 4580/4581/4590/4591/4500, us-east-1.
@@ -39,6 +39,9 @@ struct InstanceConfig {
   std::string kms_quota_profile = "exam";
   std::string kms_quota_scale = "1";
   std::map<std::string, std::string> kms_quotas;
+  // CloudTrail data events for S3 object calls (s3lab-s3 --data-events): "off" as on AWS, where a trail
+  // records them only with a data-event selector; "on" records them (console, `s3lab trail`).
+  std::string s3_data_events = "off";
 };
 
 // What `up` records in <data>/instance.json while it runs.

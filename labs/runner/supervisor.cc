@@ -93,7 +93,8 @@ class Supervisor {
                 "--tls-port",     std::to_string(config_.s3_tls_port),
                 "--console-port", std::to_string(config_.console_port),
                 "--kms-endpoint", "http://127.0.0.1:" + std::to_string(config_.kms_port),
-                "--region",       config_.region};
+                "--region",       config_.region,
+                "--data-events",  config_.s3_data_events};
     kms_.name = "s3lab-kms";
     kms_.binary = build + "/kms/s3lab-kms";
     kms_.args = {"--data-dir", config_.data_dir,

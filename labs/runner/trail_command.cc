@@ -1,8 +1,10 @@
-// `s3lab trail [--max N] [--event-name NAME] [--account ID] [--json] [--follow]`: the latest CloudTrail
-// records of an account as a readable table (time, source, event, user, region, error), newest at the
-// bottom; --json prints each record (the CloudTrail JSON) on its own line; --follow keeps polling once a
-// second and prints new records as they are committed. It calls LookupEvents on the S3 process over HTTP,
-// signed with the account's root keys, like any other client.
+// `s3lab trail [--max N] [--event-name NAME] [--account ID] [--data-events] [--json] [--follow]`: the
+// latest CloudTrail records of an account as a readable table (time, source, event, user, region,
+// error), newest at the bottom; --json prints each record (the CloudTrail JSON) on its own line; --follow
+// keeps polling once a second and prints new records as they are committed. It calls LookupEvents on the
+// S3 process over HTTP, signed with the account's root keys, like any other client. LookupEvents never
+// returns data events (as on AWS), so --data-events reads <data>/trail.db instead, as the console does
+// (common/audit/trail_console.h): management and data events together.
 #include <chrono>
 #include <cstdio>
 #include <httplib.h>
@@ -13,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/audit/trail_console.h"
 #include "common/identity/identity_store.h"
 #include "common/sigv4/signer.h"
 #include "common/util/clock.h"
@@ -23,15 +26,34 @@ namespace runner {
 namespace {
 
 int Usage() {
-  std::cerr << "usage: s3lab trail [--max N (1-50, default 20)] [--event-name NAME] [--account ID] [--json] "
-               "[--follow]\n";
+  std::cerr << "usage: s3lab trail [--max N (1-50, default 20)] [--event-name NAME] [--account ID] "
+               "[--data-events] [--json] [--follow]\n";
   return 2;
 }
 
 struct TrailQuery {
   int max = 20;
   std::string event_name;
+  std::string account_id;
 };
+
+// The same page shape as LookupEvents ({"Events": [{"EventId", "CloudTrailEvent"}]}, newest first), read
+// from trail.db with data events included.
+common::Result<nlohmann::json> ReadTrailDb(common::audit::TrailReader& reader, const TrailQuery& q) {
+  common::audit::ConsoleFilter f;
+  f.account_id = q.account_id;
+  f.event_name = q.event_name;
+  f.limit = q.max;
+  auto page = reader.Query(f);
+  if (!page.ok()) return page.error();
+  nlohmann::json events = nlohmann::json::array();
+  for (const auto& row : page->rows) {
+    auto record = nlohmann::json::parse(row.record, nullptr, false);
+    std::string id = record.is_object() ? record.value("eventID", std::to_string(row.id)) : std::to_string(row.id);
+    events.push_back({{"EventId", id}, {"CloudTrailEvent", row.record}});
+  }
+  return nlohmann::json{{"Events", events}};
+}
 
 common::Result<nlohmann::json> Lookup(const InstanceConfig& config, const common::sigv4::Credentials& creds,
                                       const TrailQuery& q) {
@@ -87,9 +109,9 @@ void Print(const nlohmann::json& event, bool as_json) {
 int CmdTrail(const InstanceConfig& config, const std::vector<std::string>& args) {
   TrailQuery q;
   std::string account_id = common::identity::kDefaultAccountId;
-  bool json = false, follow = false;
+  bool json = false, follow = false, data_events = false;
   try {
-    if (!ParseFlags(args, 0, {{"--json", &json}, {"--follow", &follow}},
+    if (!ParseFlags(args, 0, {{"--json", &json}, {"--follow", &follow}, {"--data-events", &data_events}},
                     {{"--max", [&](const std::string& v) { q.max = std::stoi(v); }},
                      {"--event-name", [&](const std::string& v) { q.event_name = v; }},
                      {"--account", [&](const std::string& v) { account_id = v; }}}))
@@ -104,11 +126,13 @@ int CmdTrail(const InstanceConfig& config, const std::vector<std::string>& args)
     return 1;
   }
   common::sigv4::Credentials creds{account->root_access_key_id, account->root_secret_access_key, ""};
+  q.account_id = account_id;
+  common::audit::TrailReader reader(config.data_dir + "/trail.db");
   if (!json)
     std::printf("%-20s  %-20s  %-32s  %-28s  %-14s  %s\n", "TIME", "SOURCE", "EVENT", "USER", "REGION", "ERROR");
   std::set<std::string> shown;
   for (;;) {
-    auto page = Lookup(config, creds, q);
+    auto page = data_events ? ReadTrailDb(reader, q) : Lookup(config, creds, q);
     if (!page.ok()) {
       std::cerr << "s3lab trail: " << page.error().code << ": " << page.error().message << "\n";
       return 1;

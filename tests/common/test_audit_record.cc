@@ -149,6 +149,12 @@ TEST_CASE("RecordText writes exactly what BuildRecord dumps, for every record sh
   e.tls_host = "kms.us-east-1.amazonaws.com";
   e.resources.push_back({"444455556666", "AWS::S3::Bucket", "arn:aws:s3:::b"});
   same(e);
+  // An S3 object resource has no accountId member (data events).
+  e.resources.insert(e.resources.begin(), {"", "AWS::S3::Object", "arn:aws:s3:::b/k"});
+  e.management_event = false;
+  e.event_category = "Data";
+  same(e);
+  CHECK(BuildRecord(e)["resources"][0].dump() == R"({"type":"AWS::S3::Object","ARN":"arn:aws:s3:::b/k"})");
   e.principal.access_key_id.clear();
   e.user_agent = "bad utf-8 \xff\xfe end";
   e.resources.clear();

@@ -153,7 +153,7 @@ class ServiceProcess:
 class Instance:
     """A fresh s3lab (S3 + KMS) on free ports with a temporary data dir. See the module comment."""
 
-    def __init__(self, tls=True, console=False, start_kms=True, keep=False, kms_args=()):
+    def __init__(self, tls=True, console=False, start_kms=True, keep=False, kms_args=(), s3_args=()):
         self.tmp = tempfile.mkdtemp(prefix="s3lab-it-")
         self.data_dir = os.path.join(self.tmp, "data")
         os.mkdir(self.data_dir)
@@ -168,7 +168,7 @@ class Instance:
         self.s3 = ServiceProcess("s3lab-s3", [
             S3_BIN, "--data-dir", self.data_dir, "--bind", "127.0.0.1", "--port", str(self.s3_port),
             "--tls-port", str(self.s3_tls_port), "--console-port", str(self.console_port),
-            "--kms-endpoint", f"http://127.0.0.1:{self.kms_port}", "--region", self.region],
+            "--kms-endpoint", f"http://127.0.0.1:{self.kms_port}", "--region", self.region, *s3_args],
             os.path.join(self.tmp, "s3.log"), child_env)
         self.kms = ServiceProcess("s3lab-kms", [
             KMS_BIN, "--data-dir", self.data_dir, "--bind", "127.0.0.1", "--port", str(self.kms_port),
