@@ -25,6 +25,7 @@
 #include "emulator/server.h"
 #include "emulator/sse/kms_client.h"
 #include "emulator/sse/sse_kms.h"
+#include "emulator/glacier/glacier_store.h"
 #include "emulator/store/object_store.h"
 
 namespace {
@@ -167,6 +168,11 @@ int main(int argc, char** argv) {
     kms_options.ca_file = flags.data_dir + "/tls/ca.pem";
     kms_client = emulator::sse::KmsClient::Create(std::move(kms_options));
   }
+  auto glacier = emulator::glacier::GlacierStore::Open(flags.data_dir + "/glacier.db", *master_key);
+  if (!glacier.ok()) {
+    std::fprintf(stderr, "s3lab-s3: %s\n", glacier.error().message.c_str());
+    return 1;
+  }
   emulator::sse::BucketKeyCache bucket_keys(static_cast<int64_t>(flags.bucket_key_seconds) * 1000);
   emulator::store::StoreOptions store_options;
   store_options.db_path = flags.data_dir + "/s3.db";
@@ -180,6 +186,7 @@ int main(int argc, char** argv) {
   }
 
   emulator::Services services;
+  services.glacier = glacier->get();
   services.store = store->get();
   services.identity = identity_store;
   services.clock = &clock;

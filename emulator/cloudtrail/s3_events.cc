@@ -18,24 +18,6 @@ bool ReadOnlyName(const std::string& name) {
          common::util::StartsWith(name, "Head");
 }
 
-common::audit::Event Base(const common::identity::Principal& principal, const common::http::Request& request,
-                          const std::string& request_id, int64_t now_millis, const std::string& error_code,
-                          const std::string& error_message) {
-  common::audit::Event e;
-  e.principal = principal;
-  e.event_time_millis = now_millis;
-  e.source_ip = request.remote_addr;
-  e.user_agent = request.HeaderOr("user-agent");
-  e.error_code = error_code;
-  e.error_message = error_message;
-  e.request_id = request_id;
-  e.recipient_account_id = principal.account_id;
-  e.tls = request.tls;
-  e.tls_version = request.tls_version;
-  e.tls_cipher = request.tls_cipher;
-  e.tls_host = request.HeaderOr("host");
-  return e;
-}
 
 // Query parameters that sign a request (SigV4 and SigV2 presigned URLs): never request parameters.
 bool SigningParam(const std::string& name) {
@@ -89,6 +71,25 @@ int64_t BytesIn(const common::http::Request& request) {
 
 }  // namespace
 
+common::audit::Event BaseEvent(const common::identity::Principal& principal, const common::http::Request& request,
+                               const std::string& request_id, int64_t now_millis, const std::string& error_code,
+                               const std::string& error_message) {
+  common::audit::Event e;
+  e.principal = principal;
+  e.event_time_millis = now_millis;
+  e.source_ip = request.remote_addr;
+  e.user_agent = request.HeaderOr("user-agent");
+  e.error_code = error_code;
+  e.error_message = error_message;
+  e.request_id = request_id;
+  e.recipient_account_id = principal.account_id;
+  e.tls = request.tls;
+  e.tls_version = request.tls_version;
+  e.tls_cipher = request.tls_cipher;
+  e.tls_host = request.HeaderOr("host");
+  return e;
+}
+
 bool IsS3DataEvent(const S3CallFacts& f) {
   return f.routed && !f.principal.anonymous() && !f.bucket.empty() && !IsS3ManagementEvent(f);
 }
@@ -100,7 +101,7 @@ std::vector<std::string> DataEventAlsoTo(const S3CallFacts& f) {
 
 common::audit::Event MakeS3DataEvent(const S3CallFacts& f, const common::http::Request& request,
                                      const std::string& request_id, int64_t now_millis, const S3Outcome& out) {
-  common::audit::Event e = Base(f.principal, request, request_id, now_millis, out.error_code, out.error_message);
+  common::audit::Event e = BaseEvent(f.principal, request, request_id, now_millis, out.error_code, out.error_message);
   e.event_source = "s3.amazonaws.com";
   e.event_name = f.operation;
   e.region = f.region;
@@ -156,7 +157,7 @@ bool IsS3ManagementEvent(const S3CallFacts& f) {
 common::audit::Event MakeS3Event(const S3CallFacts& f, const common::http::Request& request,
                                  const std::string& request_id, int64_t now_millis, const std::string& error_code,
                                  const std::string& error_message) {
-  common::audit::Event e = Base(f.principal, request, request_id, now_millis, error_code, error_message);
+  common::audit::Event e = BaseEvent(f.principal, request, request_id, now_millis, error_code, error_message);
   e.event_source = "s3.amazonaws.com";
   e.event_name = f.operation;
   e.region = f.region;
@@ -180,7 +181,7 @@ common::audit::Event MakeIamEvent(const std::string& service, const std::string&
                                   const common::http::Request& request, const std::string& request_id,
                                   int64_t now_millis, const std::string& error_code,
                                   const std::string& error_message) {
-  common::audit::Event e = Base(principal, request, request_id, now_millis, error_code, error_message);
+  common::audit::Event e = BaseEvent(principal, request, request_id, now_millis, error_code, error_message);
   e.event_source = service + ".amazonaws.com";
   e.event_name = action;
   e.region = "us-east-1";  // NOTE: IAM is global; AWS records its events in us-east-1

@@ -54,6 +54,12 @@ struct S3Outcome {
   std::string host_id;                                                       // x-amz-id-2
 };
 
+// The members every record of the S3 process shares: identity, time, caller address and agent, error,
+// request id, recipient (the caller's account), TLS details. Callers set source, name, region, ...
+common::audit::Event BaseEvent(const common::identity::Principal& principal, const common::http::Request& request,
+                               const std::string& request_id, int64_t now_millis, const std::string& error_code,
+                               const std::string& error_message);
+
 // True for the calls CloudTrail records as management events.
 bool IsS3ManagementEvent(const S3CallFacts& facts);
 

@@ -49,6 +49,9 @@ class Trail;
 namespace emulator::store {
 class ObjectStore;
 }
+namespace emulator::glacier {
+class GlacierStore;  // emulator/glacier/glacier_store.h
+}
 namespace emulator::sse {
 class KmsClient;       // emulator/sse/kms_client.h
 class BucketKeyCache;  // emulator/sse/sse_kms.h
@@ -93,6 +96,7 @@ struct Services {
   sse::BucketKeyCache* bucket_keys = nullptr;  // plaintext S3 Bucket Keys, in memory, time-limited
   common::audit::Trail* trail = nullptr;       // CloudTrail records (<data>/trail.db); null = no audit
   bool data_events = false;                    // S3 object calls recorded as data events (--data-events)
+  glacier::GlacierStore* glacier = nullptr;    // Glacier vaults (<data>/glacier.db); null = no Glacier
 };
 
 struct Route;

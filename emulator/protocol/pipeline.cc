@@ -9,6 +9,7 @@
 #include "common/util/clock.h"
 #include "common/util/strings.h"
 #include "emulator/cloudtrail/cloudtrail_api.h"
+#include "emulator/glacier/glacier_api.h"
 #include "emulator/iam/iam_api.h"
 #include "emulator/protocol/addressing.h"
 #include "emulator/protocol/authorize.h"
@@ -32,6 +33,20 @@ std::vector<std::string> QueryNames(const common::http::Request& request) {
   std::vector<std::string> names;
   for (const auto& [k, v] : request.QueryParams()) names.push_back(k);
   return names;
+}
+
+// Reads the whole body into *out; true (and stops reading) when it is longer than limit.
+bool ReadAll(RawSource& body, size_t limit, std::string* out) {
+  bool too_big = false;
+  body([&](const char* d, size_t n) {
+    if (out->size() + n > limit) {
+      too_big = true;
+      return false;
+    }
+    out->append(d, n);
+    return true;
+  });
+  return too_big;
 }
 
 // What a data event records of the answer: error, response headers, body bytes (0 for HEAD).
@@ -99,21 +114,20 @@ PipelineResult Pipeline::Handle(const common::http::Request& request, RawSource 
   std::string request_id = common::util::NewRequestId();
   std::string host_id = common::util::NewHostId();
   bool is_head = request.method == "HEAD";
+  bool glacier = false;
   try {
     std::string service = ScopeService(request);
-    if (request.method == "POST" && request.raw_path == "/" &&
-        (service == "iam" || service == "sts" || service == "cloudtrail")) {
+    if (service == "glacier") {
+      glacier = true;
       std::string buffered;
-      bool too_big = false;
-      bool ok = body([&](const char* d, size_t n) {
-        if (buffered.size() + n > kMaxQueryBody) {
-          too_big = true;
-          return false;
-        }
-        buffered.append(d, n);
-        return true;
-      });
-      (void)ok;
+      bool too_big = ReadAll(body, glacier::kMaxArchiveBytes, &buffered);
+      out.body_consumed = !too_big;
+      out.response = glacier::Handle(*services_, request, buffered, too_big,
+                                     AuthenticateRequest(*services_, request, too_big ? nullptr : &buffered));
+    } else if (request.method == "POST" && request.raw_path == "/" &&
+               (service == "iam" || service == "sts" || service == "cloudtrail")) {
+      std::string buffered;
+      bool too_big = ReadAll(body, kMaxQueryBody, &buffered);
       common::Result<Caller> caller = too_big ? common::Result<Caller>(common::MakeError(
                                                     "RequestEntityTooLarge", "Request body too large", 413))
                                               : AuthenticateRequest(*services_, request, &buffered);
@@ -169,9 +183,10 @@ PipelineResult Pipeline::Handle(const common::http::Request& request, RawSource 
       out.response.body = errors::RenderXml(errors::InternalError(), request_id, host_id);
     }
   }
+  out.response.Header("Date", common::util::FormatHttpDate(common::util::RealNowMillis()));
+  if (glacier) return out;  // Glacier's answers carry x-amzn-RequestId only
   out.response.Header("x-amz-request-id", request_id);
   out.response.Header("x-amz-id-2", host_id);
-  out.response.Header("Date", common::util::FormatHttpDate(common::util::RealNowMillis()));
   out.response.Header("Server", "AmazonS3");
   return out;
 }
