@@ -26,6 +26,7 @@
 #include "emulator/sse/kms_client.h"
 #include "emulator/sse/sse_kms.h"
 #include "emulator/glacier/glacier_store.h"
+#include "emulator/s3control/access_point_store.h"
 #include "emulator/store/object_store.h"
 
 namespace {
@@ -173,6 +174,11 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "s3lab-s3: %s\n", glacier.error().message.c_str());
     return 1;
   }
+  auto access_points = emulator::s3control::AccessPointStore::Open(flags.data_dir + "/control.db");
+  if (!access_points.ok()) {
+    std::fprintf(stderr, "s3lab-s3: %s\n", access_points.error().message.c_str());
+    return 1;
+  }
   emulator::sse::BucketKeyCache bucket_keys(static_cast<int64_t>(flags.bucket_key_seconds) * 1000);
   emulator::store::StoreOptions store_options;
   store_options.db_path = flags.data_dir + "/s3.db";
@@ -187,6 +193,7 @@ int main(int argc, char** argv) {
 
   emulator::Services services;
   services.glacier = glacier->get();
+  services.access_points = access_points->get();
   services.store = store->get();
   services.identity = identity_store;
   services.clock = &clock;

@@ -1,12 +1,11 @@
 // Glacier vaults and archives in SQLite (see glacier_store.h).
 #include "emulator/glacier/glacier_store.h"
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include <vector>
 
 #include "common/crypto/master_key.h"
 #include "common/util/encoding.h"
+#include "emulator/store/control_db.h"
 
 namespace emulator::glacier {
 namespace {
@@ -29,16 +28,34 @@ constexpr const char* kSelectVault =
     "a.region = v.region AND a.vault = v.name), (SELECT COALESCE(SUM(size), 0) FROM archives a WHERE "
     "a.account = v.account AND a.region = v.region AND a.vault = v.name) FROM vaults v ";
 
-common::AwsError Failure(const std::exception& e) {
-  return common::MakeError("ServiceUnavailableException", std::string("glacier.db: ") + e.what(), 500);
-}
-
 std::string Text(SQLite::Statement& s, int i) { return s.getColumn(i).isNull() ? "" : s.getColumn(i).getString(); }
 
 void BindRef(SQLite::Statement& s, const VaultRef& ref) {
   s.bind(1, ref.account_id);
   s.bind(2, ref.region);
   s.bind(3, ref.name);
+}
+
+// One row of kSelectVault.
+Vault ReadVault(SQLite::Statement& s, int64_t now_millis) {
+  Vault v;
+  v.ref = {s.getColumn(0).getString(), s.getColumn(1).getString(), s.getColumn(2).getString()};
+  v.created_millis = s.getColumn(3).getInt64();
+  v.access_policy = Text(s, 4);
+  v.lock_policy = Text(s, 5);
+  v.lock_state = Text(s, 6);
+  v.lock_id = Text(s, 7);
+  v.lock_created_millis = s.getColumn(8).isNull() ? 0 : s.getColumn(8).getInt64();
+  v.lock_expires_millis = s.getColumn(9).isNull() ? 0 : s.getColumn(9).getInt64();
+  v.archives = s.getColumn(10).getInt64();
+  v.size_bytes = s.getColumn(11).getInt64();
+  if (v.lock_state == "InProgress" && now_millis >= v.lock_expires_millis) {
+    // The lock id expired: the in-progress policy is gone (AWS removes it after 24 hours).
+    v.lock_policy.clear();
+    v.lock_state.clear();
+    v.lock_id.clear();
+  }
+  return v;
 }
 
 }  // namespace
@@ -66,99 +83,60 @@ std::string TreeHashHex(std::string_view data) {
 
 common::Result<std::unique_ptr<GlacierStore>> GlacierStore::Open(const std::string& db_path,
                                                                  const common::crypto::SecretBytes& master_key) {
-  try {
-    auto db = std::make_unique<SQLite::Database>(db_path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, 10000);
-    db->exec("PRAGMA journal_mode=WAL");
-    db->exec("PRAGMA synchronous=NORMAL");
-    db->exec(kSchema);
-    return std::unique_ptr<GlacierStore>(
-        new GlacierStore(std::move(db), common::crypto::DeriveKey(master_key, "glacier/archive-keys")));
-  } catch (const std::exception& e) {
-    return Failure(e);
-  }
+  auto db = store::ControlDb::Open(db_path, kSchema, "glacier.db", "ServiceUnavailableException");
+  if (!db.ok()) return db.error();
+  return std::unique_ptr<GlacierStore>(
+      new GlacierStore(std::move(*db), common::crypto::DeriveKey(master_key, "glacier/archive-keys")));
 }
 
-GlacierStore::GlacierStore(std::unique_ptr<SQLite::Database> db, common::crypto::SecretBytes kek)
+GlacierStore::GlacierStore(std::unique_ptr<store::ControlDb> db, common::crypto::SecretBytes kek)
     : db_(std::move(db)), kek_(std::move(kek)) {}
 
 GlacierStore::~GlacierStore() = default;
 
-template <typename Bind>
-common::Status GlacierStore::Write(const char* sql, Bind&& bind) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  try {
-    SQLite::Statement s(*db_, sql);
-    bind(s);
-    s.exec();
-    return common::Ok{};
-  } catch (const std::exception& e) {
-    return Failure(e);
-  }
-}
 
-Vault GlacierStore::Read(void* stmt, int64_t now_millis) {
-  auto& s = *static_cast<SQLite::Statement*>(stmt);
-  Vault v;
-  v.ref = {s.getColumn(0).getString(), s.getColumn(1).getString(), s.getColumn(2).getString()};
-  v.created_millis = s.getColumn(3).getInt64();
-  v.access_policy = Text(s, 4);
-  v.lock_policy = Text(s, 5);
-  v.lock_state = Text(s, 6);
-  v.lock_id = Text(s, 7);
-  v.lock_created_millis = s.getColumn(8).isNull() ? 0 : s.getColumn(8).getInt64();
-  v.lock_expires_millis = s.getColumn(9).isNull() ? 0 : s.getColumn(9).getInt64();
-  v.archives = s.getColumn(10).getInt64();
-  v.size_bytes = s.getColumn(11).getInt64();
-  if (v.lock_state == "InProgress" && now_millis >= v.lock_expires_millis) {
-    // The lock id expired: the in-progress policy is gone (AWS removes it after 24 hours).
-    v.lock_policy.clear();
-    v.lock_state.clear();
-    v.lock_id.clear();
-  }
-  return v;
-}
 
 common::Result<bool> GlacierStore::CreateVault(const VaultRef& ref, int64_t now_millis) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  auto [lock, db] = db_->Locked();
   try {
-    SQLite::Statement s(*db_, "INSERT OR IGNORE INTO vaults(account, region, name, created) VALUES(?,?,?,?)");
+    SQLite::Statement s(*db, "INSERT OR IGNORE INTO vaults(account, region, name, created) VALUES(?,?,?,?)");
     BindRef(s, ref);
     s.bind(4, static_cast<int64_t>(now_millis));
     return s.exec() == 1;
   } catch (const std::exception& e) {
-    return Failure(e);
+    return db_->Failure(e);
   }
 }
 
 std::optional<Vault> GlacierStore::GetVault(const VaultRef& ref, int64_t now_millis) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  SQLite::Statement s(*db_, std::string(kSelectVault) + "WHERE v.account = ? AND v.region = ? AND v.name = ?");
+  auto [lock, db] = db_->Locked();
+  SQLite::Statement s(*db, std::string(kSelectVault) + "WHERE v.account = ? AND v.region = ? AND v.name = ?");
   BindRef(s, ref);
   if (!s.executeStep()) return std::nullopt;
-  return Read(&s, now_millis);
+  return ReadVault(s, now_millis);
 }
 
 std::vector<Vault> GlacierStore::ListVaults(const std::string& account_id, const std::string& region,
                                             const std::string& after, int limit, int64_t now_millis) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  SQLite::Statement s(*db_, std::string(kSelectVault) +
+  auto [lock, db] = db_->Locked();
+  SQLite::Statement s(*db, std::string(kSelectVault) +
                                 "WHERE v.account = ? AND v.region = ? AND v.name > ? ORDER BY v.name LIMIT ?");
   s.bind(1, account_id);
   s.bind(2, region);
   s.bind(3, after);
   s.bind(4, limit + 1);
   std::vector<Vault> out;
-  while (s.executeStep()) out.push_back(Read(&s, now_millis));
+  while (s.executeStep()) out.push_back(ReadVault(s, now_millis));
   return out;
 }
 
 common::Status GlacierStore::DeleteVault(const VaultRef& ref) {
-  return Write("DELETE FROM vaults WHERE account = ? AND region = ? AND name = ?",
+  return db_->Write("DELETE FROM vaults WHERE account = ? AND region = ? AND name = ?",
                [&](SQLite::Statement& s) { BindRef(s, ref); });
 }
 
 common::Status GlacierStore::SetAccessPolicy(const VaultRef& ref, const std::string& policy) {
-  return Write("UPDATE vaults SET access_policy = ? WHERE account = ? AND region = ? AND name = ?",
+  return db_->Write("UPDATE vaults SET access_policy = ? WHERE account = ? AND region = ? AND name = ?",
                [&](SQLite::Statement& s) {
                  if (policy.empty())
                    s.bind(1);
@@ -172,7 +150,7 @@ common::Status GlacierStore::SetAccessPolicy(const VaultRef& ref, const std::str
 
 common::Status GlacierStore::SetLock(const VaultRef& ref, const std::string& policy, const std::string& state,
                                      const std::string& lock_id, int64_t created_millis, int64_t expires_millis) {
-  return Write("UPDATE vaults SET lock_policy = ?, lock_state = ?, lock_id = ?, lock_created = ?, lock_expires = ? "
+  return db_->Write("UPDATE vaults SET lock_policy = ?, lock_state = ?, lock_id = ?, lock_created = ?, lock_expires = ? "
                "WHERE account = ? AND region = ? AND name = ?",
                [&](SQLite::Statement& s) {
                  s.bind(1, policy);
@@ -187,7 +165,7 @@ common::Status GlacierStore::SetLock(const VaultRef& ref, const std::string& pol
 }
 
 common::Status GlacierStore::ClearLock(const VaultRef& ref) {
-  return Write("UPDATE vaults SET lock_policy = NULL, lock_state = NULL, lock_id = NULL, lock_created = NULL, "
+  return db_->Write("UPDATE vaults SET lock_policy = NULL, lock_state = NULL, lock_id = NULL, lock_created = NULL, "
                "lock_expires = NULL WHERE account = ? AND region = ? AND name = ? AND "
                "(lock_state IS NULL OR lock_state <> 'Locked')",
                [&](SQLite::Statement& s) { BindRef(s, ref); });
@@ -207,9 +185,9 @@ common::Result<Archive> GlacierStore::PutArchive(const VaultRef& ref, std::strin
   const std::string body_iv = common::crypto::RandomBytes(12), key_iv = common::crypto::RandomBytes(12);
   const std::string sealed = body_iv + common::crypto::AesGcmEncrypt(data_key.view(), body_iv, body, a.id);
   const std::string wrapped = key_iv + common::crypto::AesGcmEncrypt(kek_.view(), key_iv, data_key.view(), a.id);
-  std::lock_guard<std::mutex> lock(mutex_);
+  auto [lock, db] = db_->Locked();
   try {
-    SQLite::Statement s(*db_,
+    SQLite::Statement s(*db,
                         "INSERT INTO archives(id, account, region, vault, created, size, tree_hash, description, "
                         "wrapped_key, body) VALUES(?,?,?,?,?,?,?,?,?,?)");
     s.bind(1, a.id);
@@ -225,13 +203,13 @@ common::Result<Archive> GlacierStore::PutArchive(const VaultRef& ref, std::strin
     s.exec();
     return a;
   } catch (const std::exception& e) {
-    return Failure(e);
+    return db_->Failure(e);
   }
 }
 
 std::optional<Archive> GlacierStore::GetArchive(const VaultRef& ref, const std::string& archive_id) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  SQLite::Statement s(*db_,
+  auto [lock, db] = db_->Locked();
+  SQLite::Statement s(*db,
                       "SELECT created, size, tree_hash, description FROM archives WHERE id = ? AND account = ? "
                       "AND region = ? AND vault = ?");
   s.bind(1, archive_id);
@@ -244,7 +222,7 @@ std::optional<Archive> GlacierStore::GetArchive(const VaultRef& ref, const std::
 }
 
 common::Status GlacierStore::DeleteArchive(const VaultRef& ref, const std::string& archive_id) {
-  return Write("DELETE FROM archives WHERE id = ? AND account = ? AND region = ? AND vault = ?",
+  return db_->Write("DELETE FROM archives WHERE id = ? AND account = ? AND region = ? AND vault = ?",
                [&](SQLite::Statement& s) {
                  s.bind(1, archive_id);
                  s.bind(2, ref.account_id);

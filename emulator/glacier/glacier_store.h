@@ -13,7 +13,6 @@
 
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,8 +20,8 @@
 #include "common/crypto/crypto.h"
 #include "common/error.h"
 
-namespace SQLite {
-class Database;
+namespace emulator::store {
+class ControlDb;
 }
 
 namespace emulator::glacier {
@@ -78,14 +77,9 @@ class GlacierStore {
   common::Status DeleteArchive(const VaultRef& ref, const std::string& archive_id);
 
  private:
-  GlacierStore(std::unique_ptr<SQLite::Database> db, common::crypto::SecretBytes kek);
-  Vault Read(void* stmt, int64_t now_millis);  // one row of the vault SELECT
-  // One write statement under the mutex: bind(statement) binds its parameters.
-  template <typename Bind>
-  common::Status Write(const char* sql, Bind&& bind);
+  GlacierStore(std::unique_ptr<store::ControlDb> db, common::crypto::SecretBytes kek);
 
-  std::mutex mutex_;
-  std::unique_ptr<SQLite::Database> db_;
+  std::unique_ptr<store::ControlDb> db_;
   common::crypto::SecretBytes kek_;  // wraps archive data keys
 };
 

@@ -52,6 +52,9 @@ class ObjectStore;
 namespace emulator::glacier {
 class GlacierStore;  // emulator/glacier/glacier_store.h
 }
+namespace emulator::s3control {
+class AccessPointStore;  // emulator/s3control/access_point_store.h
+}
 namespace emulator::sse {
 class KmsClient;       // emulator/sse/kms_client.h
 class BucketKeyCache;  // emulator/sse/sse_kms.h
@@ -97,6 +100,7 @@ struct Services {
   common::audit::Trail* trail = nullptr;       // CloudTrail records (<data>/trail.db); null = no audit
   bool data_events = false;                    // S3 object calls recorded as data events (--data-events)
   glacier::GlacierStore* glacier = nullptr;    // Glacier vaults (<data>/glacier.db); null = no Glacier
+  s3control::AccessPointStore* access_points = nullptr;  // S3 access points (<data>/control.db)
 };
 
 struct Route;

@@ -10,6 +10,7 @@
 #include "common/util/strings.h"
 #include "emulator/cloudtrail/cloudtrail_api.h"
 #include "emulator/glacier/glacier_api.h"
+#include "emulator/s3control/s3control_api.h"
 #include "emulator/iam/iam_api.h"
 #include "emulator/protocol/addressing.h"
 #include "emulator/protocol/authorize.h"
@@ -124,6 +125,14 @@ PipelineResult Pipeline::Handle(const common::http::Request& request, RawSource 
       out.body_consumed = !too_big;
       out.response = glacier::Handle(*services_, request, buffered, too_big,
                                      AuthenticateRequest(*services_, request, too_big ? nullptr : &buffered));
+    } else if (s3control::IsS3ControlRequest(request)) {
+      std::string buffered;
+      bool too_big = ReadAll(body, kMaxQueryBody, &buffered);
+      out.body_consumed = !too_big;
+      out.response = s3control::Handle(
+          *services_, request, buffered, request_id, host_id,
+          too_big ? common::Result<Caller>(common::MakeError("RequestEntityTooLarge", "Request body too large", 413))
+                  : AuthenticateRequest(*services_, request, &buffered));
     } else if (request.method == "POST" && request.raw_path == "/" &&
                (service == "iam" || service == "sts" || service == "cloudtrail")) {
       std::string buffered;

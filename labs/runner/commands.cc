@@ -21,12 +21,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool LocalhostSubdomainsResolve() {
+bool Resolves(const std::string& host) {
   addrinfo* res = nullptr;
-  int rc = ::getaddrinfo("s3lab-probe.localhost", nullptr, nullptr, &res);
+  int rc = ::getaddrinfo(host.c_str(), nullptr, nullptr, &res);
   if (res) ::freeaddrinfo(res);
   return rc == 0;
 }
+
+bool LocalhostSubdomainsResolve() { return Resolves("s3lab-probe.localhost"); }
 
 std::string Reach(int port) {
   if (port == 0) return "off";
@@ -74,6 +76,11 @@ std::string UpBanner(const InstanceConfig& c, bool detached) {
         "    127.0.0.1 my-bucket.localhost\n"
         "  The aws CLI and boto3 use path-style URLs with these endpoints and need neither.\n";
   }
+  // S3 Control clients prefix the endpoint's host with the account id (emulator/s3control/s3control_api.h).
+  const std::string control_host = std::string(common::identity::kDefaultAccountId) + ".127.0.0.1";
+  s += "S3 Control (aws s3control, access points) calls http://" + control_host + ":" + port(c.s3_port) + ": ";
+  s += Resolves(control_host) ? "it resolves here.\n"
+                              : "add `127.0.0.1 " + control_host + "` to /etc/hosts (one name per account).\n";
   if (std::string problem = AwsCliProblem(DetectAwsCli()); !problem.empty())
     s += "\nWarning: " + problem + ".\n";
   if (detached)
