@@ -18,7 +18,6 @@ bool ReadOnlyName(const std::string& name) {
          common::util::StartsWith(name, "Head");
 }
 
-
 // Query parameters that sign a request (SigV4 and SigV2 presigned URLs): never request parameters.
 bool SigningParam(const std::string& name) {
   return common::util::StartsWith(name, "X-Amz-") || name == "AWSAccessKeyId" || name == "Signature" ||

@@ -27,32 +27,44 @@ Response RenderError(const common::AwsError& e, const std::string& request_id) {
   return r;
 }
 
+// Names the call's operation and returns its handler.
+Handler Op(Call& c, const char* name, Handler handler) {
+  c.op = name;
+  return handler;
+}
+
 // Maps method + path segments (after the account) to an operation; sets the call's names.
 Handler Route(Call& c, const std::vector<std::string>& seg) {
   const std::string& m = c.http->method;
   const size_t n = seg.size();  // seg[0] == "vaults"
-  if (n == 1 && m == "GET") return c.op = "ListVaults", &ListVaults;
+  if (n == 1 && m == "GET") return Op(c, "ListVaults", &ListVaults);
   if (n < 2) return nullptr;
   c.ref.name = seg[1];
   if (n == 2) {
-    if (m == "PUT") return c.op = "CreateVault", &CreateVault;
-    if (m == "GET") return c.op = "DescribeVault", &DescribeVault;
-    if (m == "DELETE") return c.op = "DeleteVault", &DeleteVault;
+    if (m == "PUT") return Op(c, "CreateVault", &CreateVault);
+    if (m == "GET") return Op(c, "DescribeVault", &DescribeVault);
+    if (m == "DELETE") return Op(c, "DeleteVault", &DeleteVault);
     return nullptr;
   }
   if (seg[2] == "access-policy" && n == 3) {
-    if (m == "PUT") return c.op = "SetVaultAccessPolicy", &SetVaultAccessPolicy;
-    if (m == "GET") return c.op = "GetVaultAccessPolicy", &GetVaultAccessPolicy;
-    if (m == "DELETE") return c.op = "DeleteVaultAccessPolicy", &DeleteVaultAccessPolicy;
+    if (m == "PUT") return Op(c, "SetVaultAccessPolicy", &SetVaultAccessPolicy);
+    if (m == "GET") return Op(c, "GetVaultAccessPolicy", &GetVaultAccessPolicy);
+    if (m == "DELETE") return Op(c, "DeleteVaultAccessPolicy", &DeleteVaultAccessPolicy);
   }
   if (seg[2] == "lock-policy" && n == 3) {
-    if (m == "POST") return c.op = "InitiateVaultLock", &InitiateVaultLock;
-    if (m == "GET") return c.op = "GetVaultLock", &GetVaultLock;
-    if (m == "DELETE") return c.op = "AbortVaultLock", &AbortVaultLock;
+    if (m == "POST") return Op(c, "InitiateVaultLock", &InitiateVaultLock);
+    if (m == "GET") return Op(c, "GetVaultLock", &GetVaultLock);
+    if (m == "DELETE") return Op(c, "AbortVaultLock", &AbortVaultLock);
   }
-  if (seg[2] == "lock-policy" && n == 4 && m == "POST") return c.lock_id = seg[3], c.op = "CompleteVaultLock", &CompleteVaultLock;
-  if (seg[2] == "archives" && n == 3 && m == "POST") return c.op = "UploadArchive", &UploadArchive;
-  if (seg[2] == "archives" && n == 4 && m == "DELETE") return c.archive_id = seg[3], c.op = "DeleteArchive", &DeleteArchive;
+  if (seg[2] == "lock-policy" && n == 4 && m == "POST") {
+    c.lock_id = seg[3];
+    return Op(c, "CompleteVaultLock", &CompleteVaultLock);
+  }
+  if (seg[2] == "archives" && n == 3 && m == "POST") return Op(c, "UploadArchive", &UploadArchive);
+  if (seg[2] == "archives" && n == 4 && m == "DELETE") {
+    c.archive_id = seg[3];
+    return Op(c, "DeleteArchive", &DeleteArchive);
+  }
   return nullptr;
 }
 

@@ -10,12 +10,12 @@
 #include "common/util/strings.h"
 #include "emulator/cloudtrail/cloudtrail_api.h"
 #include "emulator/glacier/glacier_api.h"
-#include "emulator/s3control/s3control_api.h"
 #include "emulator/iam/iam_api.h"
 #include "emulator/protocol/addressing.h"
 #include "emulator/protocol/authorize.h"
 #include "emulator/protocol/errors.h"
 #include "emulator/protocol/routes.h"
+#include "emulator/s3control/s3control_api.h"
 #include "emulator/store/object_store.h"
 
 namespace emulator {

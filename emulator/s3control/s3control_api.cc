@@ -218,23 +218,29 @@ common::Result<Response> DeleteAccessPointPolicy(Call& c) {
 
 using Handler = common::Result<Response> (*)(Call&);
 
+// Names the call's operation and returns its handler.
+Handler Op(Call& c, const char* name, Handler handler) {
+  c.op = name;
+  return handler;
+}
+
 Handler Route(Call& c) {
   const std::string& path = c.http->raw_path;
   const std::string& m = c.http->method;
-  if (path == kPrefix) return m == "GET" ? (c.op = "ListAccessPoints", &ListAccessPoints) : nullptr;
+  if (path == kPrefix) return m == "GET" ? Op(c, "ListAccessPoints", &ListAccessPoints) : nullptr;
   const std::string base = std::string(kPrefix) + "/";
   if (!common::util::StartsWith(path, base)) return nullptr;
   std::vector<std::string> rest = common::util::Split(path.substr(base.size()), '/');
   c.name = common::util::PercentDecode(rest[0]).value_or(rest[0]);
   if (rest.size() == 1) {
-    if (m == "PUT") return c.op = "CreateAccessPoint", &CreateAccessPoint;
-    if (m == "GET") return c.op = "GetAccessPoint", &GetAccessPoint;
-    if (m == "DELETE") return c.op = "DeleteAccessPoint", &DeleteAccessPoint;
+    if (m == "PUT") return Op(c, "CreateAccessPoint", &CreateAccessPoint);
+    if (m == "GET") return Op(c, "GetAccessPoint", &GetAccessPoint);
+    if (m == "DELETE") return Op(c, "DeleteAccessPoint", &DeleteAccessPoint);
   }
   if (rest.size() == 2 && rest[1] == "policy") {
-    if (m == "PUT") return c.op = "PutAccessPointPolicy", &PutAccessPointPolicy;
-    if (m == "GET") return c.op = "GetAccessPointPolicy", &GetAccessPointPolicy;
-    if (m == "DELETE") return c.op = "DeleteAccessPointPolicy", &DeleteAccessPointPolicy;
+    if (m == "PUT") return Op(c, "PutAccessPointPolicy", &PutAccessPointPolicy);
+    if (m == "GET") return Op(c, "GetAccessPointPolicy", &GetAccessPointPolicy);
+    if (m == "DELETE") return Op(c, "DeleteAccessPointPolicy", &DeleteAccessPointPolicy);
   }
   return nullptr;
 }
