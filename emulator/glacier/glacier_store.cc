@@ -97,15 +97,13 @@ GlacierStore::~GlacierStore() = default;
 
 
 common::Result<bool> GlacierStore::CreateVault(const VaultRef& ref, int64_t now_millis) {
-  auto [lock, db] = db_->Locked();
-  try {
-    SQLite::Statement s(*db, "INSERT OR IGNORE INTO vaults(account, region, name, created) VALUES(?,?,?,?)");
-    BindRef(s, ref);
-    s.bind(4, static_cast<int64_t>(now_millis));
-    return s.exec() == 1;
-  } catch (const std::exception& e) {
-    return db_->Failure(e);
-  }
+  auto inserted = db_->Changes("INSERT OR IGNORE INTO vaults(account, region, name, created) VALUES(?,?,?,?)",
+                               [&](SQLite::Statement& s) {
+                                 BindRef(s, ref);
+                                 s.bind(4, static_cast<int64_t>(now_millis));
+                               });
+  if (!inserted.ok()) return inserted.error();
+  return *inserted == 1;
 }
 
 std::optional<Vault> GlacierStore::GetVault(const VaultRef& ref, int64_t now_millis) {
@@ -185,26 +183,21 @@ common::Result<Archive> GlacierStore::PutArchive(const VaultRef& ref, std::strin
   const std::string body_iv = common::crypto::RandomBytes(12), key_iv = common::crypto::RandomBytes(12);
   const std::string sealed = body_iv + common::crypto::AesGcmEncrypt(data_key.view(), body_iv, body, a.id);
   const std::string wrapped = key_iv + common::crypto::AesGcmEncrypt(kek_.view(), key_iv, data_key.view(), a.id);
-  auto [lock, db] = db_->Locked();
-  try {
-    SQLite::Statement s(*db,
-                        "INSERT INTO archives(id, account, region, vault, created, size, tree_hash, description, "
-                        "wrapped_key, body) VALUES(?,?,?,?,?,?,?,?,?,?)");
-    s.bind(1, a.id);
-    s.bind(2, ref.account_id);
-    s.bind(3, ref.region);
-    s.bind(4, ref.name);
-    s.bind(5, static_cast<int64_t>(a.created_millis));
-    s.bind(6, static_cast<int64_t>(a.size));
-    s.bind(7, a.tree_hash);
-    s.bind(8, a.description);
-    s.bind(9, wrapped.data(), static_cast<int>(wrapped.size()));
-    s.bind(10, sealed.data(), static_cast<int>(sealed.size()));
-    s.exec();
-    return a;
-  } catch (const std::exception& e) {
-    return db_->Failure(e);
-  }
+  S3LAB_TRY(db_->Write("INSERT INTO archives(id, account, region, vault, created, size, tree_hash, description, "
+                       "wrapped_key, body) VALUES(?,?,?,?,?,?,?,?,?,?)",
+                       [&](SQLite::Statement& s) {
+                         s.bind(1, a.id);
+                         s.bind(2, ref.account_id);
+                         s.bind(3, ref.region);
+                         s.bind(4, ref.name);
+                         s.bind(5, static_cast<int64_t>(a.created_millis));
+                         s.bind(6, static_cast<int64_t>(a.size));
+                         s.bind(7, a.tree_hash);
+                         s.bind(8, a.description);
+                         s.bind(9, wrapped.data(), static_cast<int>(wrapped.size()));
+                         s.bind(10, sealed.data(), static_cast<int>(sealed.size()));
+                       }));
+  return a;
 }
 
 std::optional<Archive> GlacierStore::GetArchive(const VaultRef& ref, const std::string& archive_id) {

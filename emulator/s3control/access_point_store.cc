@@ -48,25 +48,23 @@ AccessPointStore::AccessPointStore(std::unique_ptr<store::ControlDb> db) : db_(s
 AccessPointStore::~AccessPointStore() = default;
 
 common::Result<bool> AccessPointStore::Create(const AccessPoint& ap) {
-  auto [lock, db] = db_->Locked();
-  try {
-    SQLite::Statement s(*db,
-                        "INSERT OR IGNORE INTO access_points(account, region, name, bucket, bucket_account, vpc_id, "
-                        "block_flags, alias, policy, created) VALUES(?,?,?,?,?,?,?,?,NULL,?)");
-    s.bind(1, ap.account_id);
-    s.bind(2, ap.region);
-    s.bind(3, ap.name);
-    s.bind(4, ap.bucket);
-    s.bind(5, ap.bucket_account_id);
-    s.bind(6, ap.vpc_id);
-    s.bind(7, (ap.block_public_acls ? 1 : 0) | (ap.ignore_public_acls ? 2 : 0) | (ap.block_public_policy ? 4 : 0) |
-                  (ap.restrict_public_buckets ? 8 : 0));
-    s.bind(8, ap.alias);
-    s.bind(9, static_cast<int64_t>(ap.created_millis));
-    return s.exec() == 1;
-  } catch (const std::exception& e) {
-    return db_->Failure(e);
-  }
+  auto inserted = db_->Changes(
+      "INSERT OR IGNORE INTO access_points(account, region, name, bucket, bucket_account, vpc_id, block_flags, "
+      "alias, policy, created) VALUES(?,?,?,?,?,?,?,?,NULL,?)",
+      [&](SQLite::Statement& s) {
+        s.bind(1, ap.account_id);
+        s.bind(2, ap.region);
+        s.bind(3, ap.name);
+        s.bind(4, ap.bucket);
+        s.bind(5, ap.bucket_account_id);
+        s.bind(6, ap.vpc_id);
+        s.bind(7, (ap.block_public_acls ? 1 : 0) | (ap.ignore_public_acls ? 2 : 0) |
+                      (ap.block_public_policy ? 4 : 0) | (ap.restrict_public_buckets ? 8 : 0));
+        s.bind(8, ap.alias);
+        s.bind(9, static_cast<int64_t>(ap.created_millis));
+      });
+  if (!inserted.ok()) return inserted.error();
+  return *inserted == 1;
 }
 
 std::optional<AccessPoint> AccessPointStore::Get(const std::string& account_id, const std::string& region,

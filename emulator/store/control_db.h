@@ -1,6 +1,6 @@
 // A small SQLite database for a control-plane service of the S3 process (Glacier vaults in glacier.db,
 // S3 access points in control.db): one connection behind a mutex (request rates are small), WAL +
-// synchronous=NORMAL like s3.db, the schema applied at open. Write() runs one statement; Locked() gives
+// synchronous=NORMAL like s3.db, the schema applied at open. Write() / Changes() run one statement; Locked() gives
 // the connection to a reader for as long as the returned lock lives.
 #pragma once
 
@@ -33,18 +33,23 @@ class ControlDb {
 
   common::AwsError Failure(const std::exception& e) const { return common::MakeError(code_, what_ + ": " + e.what(), 500); }
 
-  // One statement: bind(statement) binds its parameters.
+  // One statement: bind(statement) binds its parameters. Changes() answers how many rows it changed.
   template <typename Bind>
-  common::Status Write(const char* sql, Bind&& bind) {
+  common::Result<int> Changes(const char* sql, Bind&& bind) {
     std::lock_guard<std::mutex> lock(mutex_);
     try {
       SQLite::Statement s(*db_, sql);
       bind(s);
-      s.exec();
-      return common::Ok{};
+      return s.exec();
     } catch (const std::exception& e) {
       return Failure(e);
     }
+  }
+  template <typename Bind>
+  common::Status Write(const char* sql, Bind&& bind) {
+    auto changed = Changes(sql, std::forward<Bind>(bind));
+    if (!changed.ok()) return changed.error();
+    return common::Ok{};
   }
 
   // The connection, held for as long as the returned lock lives.
