@@ -252,4 +252,10 @@ std::string DenialReason(const Decision& decision, const std::string& action) {
          " policy allows the " + action + " action";
 }
 
+std::string NotAuthorizedMessage(const std::string& principal_arn, const std::string& action,
+                                 const std::string& resource, const Decision& decision) {
+  return "User: " + principal_arn + " is not authorized to perform: " + action +
+         (resource.empty() ? "" : " on resource: " + resource) + " " + DenialReason(decision, action);
+}
+
 }  // namespace common::policy

@@ -125,6 +125,11 @@ struct Decision {
 // action" / "with an explicit deny in a resource-based policy"; "" for kAllow.
 std::string DenialReason(const Decision& decision, const std::string& action);
 
+// AWS's AccessDenied text for JSON/query APIs: "User: <arn> is not authorized to perform: <action> on
+// resource: <resource> <DenialReason>" (" on resource: ..." left out when resource is empty).
+std::string NotAuthorizedMessage(const std::string& principal_arn, const std::string& action,
+                                 const std::string& resource, const Decision& decision);
+
 struct NamedPolicy {
   std::string name;  // policy name/ARN, "bucket policy", "key policy"
   Policy policy;

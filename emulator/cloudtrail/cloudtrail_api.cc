@@ -60,21 +60,11 @@ Response RenderError(const common::AwsError& e, const std::string& request_id) {
 
 common::Status Authorize(const Caller& caller, const common::http::Request& request, Services& services,
                          const std::string& action) {
-  common::policy::Context c;
-  c.action = action;
-  c.resource = "*";
-  c.resource_account = caller.principal.account_id;
-  c.principal = caller.principal;
-  c.Set("aws:securetransport", request.tls ? "true" : "false");
-  c.Set("aws:sourceip", request.remote_addr);
-  c.Set("aws:currenttime", common::util::FormatIso8601Seconds(services.clock->NowMillis()));
-  auto identity = IdentityPolicies(caller.policy_docs);
-  auto decision = common::policy::Authorize(c, identity, nullptr);
+  auto decision = AuthorizeIdentity(request, caller.principal, caller.policy_docs, services.clock->NowMillis(),
+                                    action, "*");
   if (decision.allowed()) return common::Ok{};
   return common::MakeError("AccessDeniedException",
-                           "User: " + caller.principal.arn + " is not authorized to perform: " + action + " " +
-                               common::policy::DenialReason(decision, action),
-                           400);
+                           common::policy::NotAuthorizedMessage(caller.principal.arn, action, "", decision), 400);
 }
 
 }  // namespace

@@ -137,9 +137,7 @@ common::Status Authorize(Call& c, const std::string& action, const std::string& 
   if (d.allowed()) return common::Ok{};
   c.decision = common::audit::DecisionText(common::policy::Explain(d, ctx, identity, decider));
   return common::MakeError("AccessDeniedException",
-                           "User: " + c.caller.principal.arn + " is not authorized to perform: " + action +
-                               " on resource: " + resource + " " + common::policy::DenialReason(d, action),
-                           403);
+                           common::policy::NotAuthorizedMessage(c.caller.principal.arn, action, resource, d), 403);
 }
 
 common::Result<Vault> AuthorizedVault(Call& c) {

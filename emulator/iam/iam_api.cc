@@ -70,25 +70,11 @@ std::string RenderError(const common::AwsError& e, const std::string& service,
 }  // namespace
 
 common::Status Authorize(const IamRequest& r, const std::string& action, const std::string& resource) {
-  common::policy::Context c;
-  c.action = action;
-  c.resource = resource;
-  c.resource_account = r.principal.account_id;
-  c.principal = r.principal;
-  c.Set("aws:securetransport", r.http->tls ? "true" : "false");
-  c.Set("aws:sourceip", r.http->remote_addr);
-  c.Set("aws:currenttime", common::util::FormatIso8601Seconds(r.services->clock->NowMillis()));
-  auto identity = IdentityPolicies(r.policy_docs);
-  auto decision = common::policy::Authorize(c, identity, nullptr);
+  auto decision = AuthorizeIdentity(*r.http, r.principal, r.policy_docs, r.services->clock->NowMillis(), action,
+                                    resource, &r.decision);
   if (decision.allowed()) return common::Ok{};
-  r.decision = common::audit::DecisionText(common::policy::Explain(decision, c, identity, nullptr));
-  std::string why = decision.effect == common::policy::Effect::kExplicitDeny
-                        ? "with an explicit deny in an identity-based policy"
-                        : "because no identity-based policy allows the " + action + " action";
-  return common::MakeError("AccessDenied",
-                           "User: " + r.principal.arn + " is not authorized to perform: " + action +
-                               " on resource: " + resource + " " + why,
-                           403);
+  return common::MakeError(
+      "AccessDenied", common::policy::NotAuthorizedMessage(r.principal.arn, action, resource, decision), 403);
 }
 
 std::string UserArn(const IamRequest& r, const std::string& user_name) {

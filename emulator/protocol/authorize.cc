@@ -142,6 +142,26 @@ common::policy::Context BuildContext(const RequestContext& ctx, const std::strin
   return c;
 }
 
+common::policy::Decision AuthorizeIdentity(const common::http::Request& request,
+                                           const common::identity::Principal& principal,
+                                           const std::vector<std::pair<std::string, std::string>>& policy_docs,
+                                           int64_t now_millis, const std::string& action,
+                                           const std::string& resource, std::string* decision) {
+  common::policy::Context c;
+  c.action = action;
+  c.resource = resource;
+  c.resource_account = principal.account_id;
+  c.principal = principal;
+  c.Set("aws:securetransport", request.tls ? "true" : "false");
+  c.Set("aws:sourceip", request.remote_addr);
+  c.Set("aws:currenttime", common::util::FormatIso8601Seconds(now_millis));
+  auto identity = IdentityPolicies(policy_docs);
+  common::policy::Decision d = common::policy::Authorize(c, identity, nullptr);
+  if (!d.allowed() && decision != nullptr)
+    *decision = common::audit::DecisionText(common::policy::Explain(d, c, identity, nullptr));
+  return d;
+}
+
 common::Status AuthorizeS3(const RequestContext& ctx, const std::vector<NamedPolicy>& identity,
                            const std::string& action, const std::string& resource, std::string* decision) {
   common::policy::Context c = BuildContext(ctx, action, resource);

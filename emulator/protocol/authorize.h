@@ -42,6 +42,15 @@ std::optional<common::policy::NamedPolicy> ResourcePolicy(const std::string& nam
 common::policy::Context BuildContext(const RequestContext& ctx, const std::string& action,
                                      const std::string& resource);
 
+// Identity-only authorization of a call to IAM, STS, CloudTrail or S3 Control: the caller's identity
+// policies, on the caller's own account, with aws:SecureTransport, aws:SourceIp and aws:CurrentTime.
+// On a denial, decision (when not null) receives what decided (common::audit::DecisionText).
+common::policy::Decision AuthorizeIdentity(const common::http::Request& request,
+                                           const common::identity::Principal& principal,
+                                           const std::vector<std::pair<std::string, std::string>>& policy_docs,
+                                           int64_t now_millis, const std::string& action,
+                                           const std::string& resource, std::string* decision = nullptr);
+
 // Decides action on resource for the request; AccessDenied when not allowed. On a denial, when decision
 // is not null, it receives what decided (common::audit::DecisionText), for the CloudTrail row.
 common::Status AuthorizeS3(const RequestContext& ctx,

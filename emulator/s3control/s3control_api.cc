@@ -57,18 +57,9 @@ std::string NewAlias(const std::string& name) {
 
 common::Status Authorize(Call& c) {
   if (c.account_id != c.caller.principal.account_id) return Error("AccessDenied", "Access Denied", 403);
-  common::policy::Context ctx;
-  ctx.action = "s3:" + c.op;
-  ctx.resource = c.name.empty() ? Arn(c, "*") : Arn(c, c.name);
-  ctx.resource_account = c.account_id;
-  ctx.principal = c.caller.principal;
-  ctx.Set("aws:securetransport", c.http->tls ? "true" : "false");
-  ctx.Set("aws:sourceip", c.http->remote_addr);
-  ctx.Set("aws:currenttime", common::util::FormatIso8601Seconds(c.services->clock->NowMillis()));
-  auto identity = IdentityPolicies(c.caller.policy_docs);
-  auto d = common::policy::Authorize(ctx, identity, nullptr);
+  auto d = AuthorizeIdentity(*c.http, c.caller.principal, c.caller.policy_docs, c.services->clock->NowMillis(),
+                             "s3:" + c.op, c.name.empty() ? Arn(c, "*") : Arn(c, c.name), &c.decision);
   if (d.allowed()) return common::Ok{};
-  c.decision = common::audit::DecisionText(common::policy::Explain(d, ctx, identity, nullptr));
   return Error("AccessDenied", "Access Denied", 403);
 }
 

@@ -76,10 +76,7 @@ common::Status Authorize(const ops::RequestContext& ctx, const ops::AuthTarget& 
 
 std::string DenialMessage(const ops::RequestContext& ctx, const ops::AuthTarget& target,
                           const common::policy::Decision& decision) {
-  std::string reason = common::policy::DenialReason(decision, target.action);
-  if (reason.empty()) reason = "because no identity-based policy allows the " + target.action + " action";
-  return "User: " + ctx.principal.arn + " is not authorized to perform: " + target.action +
-         " on resource: " + ResourceOf(target) + " " + reason;
+  return common::policy::NotAuthorizedMessage(ctx.principal.arn, target.action, ResourceOf(target), decision);
 }
 
 }  // namespace kms::authz
