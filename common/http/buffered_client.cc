@@ -8,22 +8,16 @@
 #include <chrono>
 #include <cstring>
 
+#include "common/http/socket_wait.h"
+
 namespace common::http {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 constexpr size_t kReadChunk = 16 * 1024;
 
 // Waits for `events` on fd until deadline; false on timeout or error.
 bool Wait(int fd, short events, Clock::time_point deadline) {
-  for (;;) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    if (left <= 0) return false;
-    pollfd p{fd, events, 0};
-    int n = ::poll(&p, 1, static_cast<int>(left));
-    if (n > 0) return true;
-    if (n < 0 && errno != EINTR) return false;
-  }
+  return WaitFd(fd, events, deadline) == Ready::kYes;
 }
 
 class BufferedStream final : public httplib::Stream {

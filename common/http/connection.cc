@@ -27,42 +27,16 @@
 
 #include "common/crypto/tls_session.h"
 #include "common/http/raw_head.h"
+#include "common/http/socket_wait.h"
 
 namespace common::http {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 constexpr size_t kReadChunk = 16 * 1024;
 constexpr size_t kWriteBuffer = 64 * 1024;  // coalesced output; larger writes go out directly
 constexpr size_t kMaxRequestLine = 8192;  // httplib's CPPHTTPLIB_REQUEST_URI_MAX_LENGTH (414 beyond)
-constexpr int kStopCheckMs = 250;         // backstop for a stop() called on the httplib base class
 constexpr size_t kMaxDrainBytes = 1 << 20;
 constexpr auto kDrainTime = std::chrono::seconds(2);
-
-enum class Ready { kYes, kTimeout, kStop, kError };
-
-Clock::time_point After(time_t sec, time_t usec) {
-  return Clock::now() + std::chrono::seconds(sec) + std::chrono::microseconds(usec);
-}
-
-// Waits until `fd` has `events` (or an error/hang-up, which the next call reports), until `deadline`,
-// or, when stop_fd >= 0, until the loop stops (its eventfd, or httplib's listen socket closed).
-Ready WaitFd(int fd, short events, Clock::time_point deadline, int stop_fd,
-             const std::atomic<socket_t>* listen_socket) {
-  for (;;) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    if (left < 0) left = 0;
-    int timeout = static_cast<int>(stop_fd >= 0 ? std::min<long long>(left, kStopCheckMs) : left);
-    pollfd fds[2] = {{fd, events, 0}, {stop_fd, POLLIN, 0}};
-    int n = ::poll(fds, stop_fd >= 0 ? 2 : 1, timeout);
-    if (n < 0 && errno != EINTR) return Ready::kError;
-    if (n > 0 && stop_fd >= 0 && fds[1].revents != 0) return Ready::kStop;
-    if (n > 0) return Ready::kYes;
-    if (stop_fd >= 0 && listen_socket != nullptr && listen_socket->load() == INVALID_SOCKET)
-      return Ready::kStop;
-    if (n == 0 && left <= timeout) return Ready::kTimeout;
-  }
-}
 
 void Address(int fd, bool peer, std::string& ip, int& port) {
   sockaddr_storage addr{};
