@@ -26,11 +26,17 @@ bool SigningParam(const std::string& name) {
 
 // Request headers a data event shows in requestParameters (NOTE: AWS's exact list is not documented;
 // these are the ones its examples show). The SSE-C key itself never: only its algorithm and MD5.
-constexpr const char* kRequestHeaders[] = {
-    "x-amz-server-side-encryption", "x-amz-server-side-encryption-aws-kms-key-id",
-    "x-amz-server-side-encryption-context", "x-amz-server-side-encryption-bucket-key-enabled",
-    "x-amz-server-side-encryption-customer-algorithm", "x-amz-server-side-encryption-customer-key-MD5",
-    "x-amz-copy-source", "x-amz-storage-class", "x-amz-acl"};
+// Request header names are lower-case (common/http/request.h); the member keeps AWS's spelling.
+constexpr std::pair<const char*, const char*> kRequestHeaders[] = {
+    {"x-amz-server-side-encryption", "x-amz-server-side-encryption"},
+    {"x-amz-server-side-encryption-aws-kms-key-id", "x-amz-server-side-encryption-aws-kms-key-id"},
+    {"x-amz-server-side-encryption-context", "x-amz-server-side-encryption-context"},
+    {"x-amz-server-side-encryption-bucket-key-enabled", "x-amz-server-side-encryption-bucket-key-enabled"},
+    {"x-amz-server-side-encryption-customer-algorithm", "x-amz-server-side-encryption-customer-algorithm"},
+    {"x-amz-server-side-encryption-customer-key-md5", "x-amz-server-side-encryption-customer-key-MD5"},
+    {"x-amz-copy-source", "x-amz-copy-source"},
+    {"x-amz-storage-class", "x-amz-storage-class"},
+    {"x-amz-acl", "x-amz-acl"}};
 // Response headers of a write shown in responseElements.
 constexpr const char* kResponseHeaders[] = {
     "x-amz-server-side-encryption", "x-amz-server-side-encryption-aws-kms-key-id",
@@ -114,11 +120,8 @@ common::audit::Event MakeS3DataEvent(const S3CallFacts& f, const common::http::R
   if (!f.key.empty()) params["key"] = f.key;
   for (const auto& [name, value] : request.QueryParams())
     if (!SigningParam(name)) params[name] = value;
-  for (const char* name : kRequestHeaders) {
-    std::string lower = name;
-    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (auto v = request.Header(lower)) params[name] = *v;
-  }
+  for (const auto& [header, member] : kRequestHeaders)
+    if (auto v = request.Header(header)) params[member] = *v;
   e.request_parameters = std::move(params);
   if (out.headers != nullptr && IsWrite(f.operation)) {
     OrderedJson elements = OrderedJson::object();
