@@ -4,7 +4,6 @@
 
 #include "common/policy/policy.h"
 #include "common/util/clock.h"
-#include "common/util/encoding.h"
 #include "emulator/glacier/glacier_internal.h"
 
 namespace emulator::glacier {

@@ -38,7 +38,8 @@ struct TrailQuery {
 };
 
 // The same page shape as LookupEvents ({"Events": [{"EventId", "CloudTrailEvent"}]}, newest first), read
-// from trail.db with data events included.
+// from trail.db with data events included. EventId is the row id (what --follow needs to skip rows
+// already shown), so the record is not parsed here as well as in Print.
 common::Result<nlohmann::json> ReadTrailDb(common::audit::TrailReader& reader, const TrailQuery& q) {
   common::audit::ConsoleFilter f;
   f.account_id = q.account_id;
@@ -47,11 +48,8 @@ common::Result<nlohmann::json> ReadTrailDb(common::audit::TrailReader& reader, c
   auto page = reader.Query(f);
   if (!page.ok()) return page.error();
   nlohmann::json events = nlohmann::json::array();
-  for (const auto& row : page->rows) {
-    auto record = nlohmann::json::parse(row.record, nullptr, false);
-    std::string id = record.is_object() ? record.value("eventID", std::to_string(row.id)) : std::to_string(row.id);
-    events.push_back({{"EventId", id}, {"CloudTrailEvent", row.record}});
-  }
+  for (const auto& row : page->rows)
+    events.push_back({{"EventId", "row-" + std::to_string(row.id)}, {"CloudTrailEvent", row.record}});
   return nlohmann::json{{"Events", events}};
 }
 
